@@ -1,0 +1,50 @@
+//! Error codes that appear in the `code` field of every error answer.
+//! The seed-given codes are kept verbatim; the rest follow the same scheme.
+
+/// Body is not JSON, a field has the wrong type, or a path/query value is malformed.
+pub const INVALID_REQUEST: &str = "COMMON_400";
+/// No such route.
+pub const NOT_FOUND: &str = "COMMON_404";
+/// Body larger than the server accepts.
+pub const PAYLOAD_TOO_LARGE: &str = "COMMON_413";
+/// Something failed on our side; details are in the log under the trace id.
+pub const INTERNAL: &str = "COMMON_500";
+/// A dependency (database) is unavailable right now.
+pub const UNAVAILABLE: &str = "COMMON_503";
+
+/// Missing, malformed or badly signed bearer token.
+pub const AUTH_MISSING: &str = "AUTH_001";
+/// Token expired.
+pub const AUTH_EXPIRED: &str = "AUTH_002";
+/// Token revoked by logout or password change.
+pub const AUTH_REVOKED: &str = "AUTH_003";
+
+/// Email already registered (409).
+pub const USER_EMAIL_TAKEN: &str = "USER_001";
+/// Phone number already registered (409).
+pub const USER_PHONE_TAKEN: &str = "USER_002";
+/// Invalid sign-up or profile input: bad email, weak password, bad phone, blank field (400).
+pub const USER_INVALID_INPUT: &str = "USER_003";
+/// Wrong email or password (401).
+pub const USER_BAD_CREDENTIALS: &str = "USER_004";
+/// Too many failed logins; the account is locked for a while (429).
+pub const USER_LOCKED: &str = "USER_005";
+/// The current password given for a password change is wrong (400).
+pub const USER_WRONG_CURRENT_PASSWORD: &str = "USER_006";
+/// Another user's data was asked for (403).
+pub const USER_FORBIDDEN: &str = "USER_007";
+/// No such user (404).
+pub const USER_NOT_FOUND: &str = "USER_404";
+
+/// Objective is not one of the four (seed 1).
+pub const EVENT_INVALID_OBJECTIVE: &str = "EVENT_001";
+/// Store name, industry or address missing (seed 1).
+pub const EVENT_STORE_INFO_MISSING: &str = "EVENT_002";
+/// Another owner's event, or a body `userId` that is not the caller (403).
+pub const EVENT_FORBIDDEN: &str = "EVENT_003";
+/// Not ready to publish (seed 2).
+pub const EVENT_NOT_READY: &str = "EVENT_004";
+/// Distribution failed as a whole (seed 2).
+pub const EVENT_DISTRIBUTION_FAILED: &str = "EVENT_005";
+/// No such event.
+pub const EVENT_NOT_FOUND: &str = "EVENT_404";

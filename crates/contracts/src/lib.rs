@@ -1,0 +1,8 @@
+//! The published language shared by every service: topic names, bus message
+//! shapes and the error codes that travel in API answers.
+//!
+//! Nothing here knows about HTTP, SQL or a broker; it is data only.
+
+pub mod errors;
+pub mod messages;
+pub mod topics;

@@ -1,0 +1,125 @@
+//! Bus message payloads. On the wire each message is one flat JSON object:
+//! `eventType`, a unique `messageId`, then the payload fields verbatim
+//! (SYSTEM.md §4).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A payload that can travel on the bus.
+pub trait BusMessage: Serialize {
+    /// The `eventType` discriminator written into the flat JSON.
+    const EVENT_TYPE: &'static str;
+    /// The topic this message is published on.
+    const TOPIC: &'static str;
+    /// The record key: the marketing event's id.
+    fn key(&self) -> String;
+}
+
+/// A message ready to be written to the outbox: topic, key and the flat JSON value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub message_id: String,
+    pub topic: String,
+    pub key: String,
+    pub payload: String,
+}
+
+impl Envelope {
+    /// Wraps `message` into its flat JSON form with a fresh `messageId`.
+    pub fn wrap<M: BusMessage>(message: &M) -> Envelope {
+        let message_id = uuid::Uuid::new_v4().to_string();
+        let mut value = serde_json::to_value(message).unwrap_or_default();
+        let mut flat = serde_json::Map::new();
+        flat.insert("eventType".into(), M::EVENT_TYPE.into());
+        flat.insert("messageId".into(), message_id.clone().into());
+        if let serde_json::Value::Object(fields) = value.take() {
+            flat.extend(fields);
+        }
+        Envelope {
+            message_id,
+            topic: M::TOPIC.to_string(),
+            key: message.key(),
+            payload: serde_json::Value::Object(flat).to_string(),
+        }
+    }
+}
+
+/// Timestamps on the bus are RFC 3339 in UTC with a `Z`, e.g. `2026-11-21T10:00:00Z`.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Published on `event-topic` when an owner picks an objective (seed 1, step 5).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventDraftCreated {
+    pub event_draft_id: String,
+    pub user_id: i64,
+    pub objective: String,
+    pub created_at: String,
+}
+
+impl BusMessage for EventDraftCreated {
+    const EVENT_TYPE: &'static str = "EventDraftCreated";
+    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
+    fn key(&self) -> String {
+        self.event_draft_id.clone()
+    }
+}
+
+/// Published on `event-topic` at final approval (seed 2, step 4).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCreated {
+    pub event_id: String,
+    pub user_id: i64,
+    pub title: String,
+    pub objective: String,
+    pub created_at: String,
+}
+
+impl BusMessage for EventCreated {
+    const EVENT_TYPE: &'static str = "EventCreated";
+    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_is_flat_json_with_type_and_message_id() {
+        let msg = EventDraftCreated {
+            event_draft_id: "draft-123".into(),
+            user_id: 123,
+            objective: "신규 고객 유치".into(),
+            created_at: "2026-11-21T10:00:00Z".into(),
+        };
+        let env = Envelope::wrap(&msg);
+        assert_eq!(env.topic, "event-topic");
+        assert_eq!(env.key, "draft-123");
+        let v: serde_json::Value = serde_json::from_str(&env.payload).expect("json");
+        assert_eq!(v["eventType"], "EventDraftCreated");
+        assert_eq!(v["messageId"], env.message_id.as_str());
+        assert_eq!(v["eventDraftId"], "draft-123");
+        assert_eq!(v["userId"], 123);
+        assert_eq!(v["objective"], "신규 고객 유치");
+        assert_eq!(v["createdAt"], "2026-11-21T10:00:00Z");
+        assert_eq!(v.as_object().map(|o| o.len()), Some(6));
+    }
+
+    #[test]
+    fn every_envelope_gets_its_own_message_id() {
+        let msg = EventCreated {
+            event_id: "e".into(),
+            user_id: 1,
+            title: "t".into(),
+            objective: "매출 증대".into(),
+            created_at: "2026-11-21T10:00:00Z".into(),
+        };
+        assert_ne!(Envelope::wrap(&msg).message_id, Envelope::wrap(&msg).message_id);
+    }
+}

@@ -1,0 +1,185 @@
+//! Kafka through rdkafka: an idempotent producer that waits for the
+//! acknowledgement, and consumer groups that commit a record only after its
+//! handler is done (at-least-once).
+
+use std::{sync::Arc, time::Duration};
+
+use async_trait::async_trait;
+use rdkafka::{
+    admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
+    client::DefaultClientContext,
+    config::ClientConfig,
+    consumer::{CommitMode, Consumer, StreamConsumer},
+    error::RDKafkaErrorCode,
+    message::Message,
+    producer::{FutureProducer, FutureRecord, Producer},
+    util::Timeout,
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{retry_delay, Bus, BusError, Delivery, MessageHandler, Outcome};
+
+/// The `kafka://` bus.
+pub struct KafkaBus {
+    brokers: String,
+    producer: FutureProducer,
+    publish_timeout: Duration,
+}
+
+impl KafkaBus {
+    /// Creates the producer; the broker may be down (the outbox covers that).
+    pub fn connect(brokers: &str, publish_timeout: Duration) -> Result<KafkaBus, BusError> {
+        let producer: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", brokers)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("linger.ms", "1")
+            .set("message.timeout.ms", publish_timeout.as_millis().max(1).to_string())
+            .create()
+            .map_err(|e| BusError::Unavailable(e.to_string()))?;
+        Ok(KafkaBus {
+            brokers: brokers.to_string(),
+            producer,
+            publish_timeout,
+        })
+    }
+
+    /// Creates the topics the system uses; some brokers (tansu) do not
+    /// auto-create them. Failures are logged: the outbox keeps messages until
+    /// the broker and its topics exist.
+    pub async fn ensure_topics(&self, topics: &[&str]) {
+        let admin: Result<AdminClient<DefaultClientContext>, _> = ClientConfig::new()
+            .set("bootstrap.servers", &self.brokers)
+            .create();
+        let admin = match admin {
+            Ok(admin) => admin,
+            Err(e) => {
+                tracing::warn!(error = %e, "kafka admin client unavailable");
+                return;
+            }
+        };
+        let new_topics: Vec<NewTopic> = topics
+            .iter()
+            .map(|t| NewTopic::new(t, 1, TopicReplication::Fixed(1)))
+            .collect();
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        match admin.create_topics(&new_topics, &options).await {
+            Ok(results) => {
+                for result in results {
+                    match result {
+                        Ok(topic) => tracing::info!(topic, "kafka topic created"),
+                        Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                        Err((topic, code)) => {
+                            tracing::warn!(topic, ?code, "kafka topic not created")
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "kafka topics not created"),
+        }
+    }
+
+    fn consumer(&self, group: &str) -> Result<StreamConsumer, BusError> {
+        ClientConfig::new()
+            .set("bootstrap.servers", &self.brokers)
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "10000")
+            .create()
+            .map_err(|e| BusError::Unavailable(e.to_string()))
+    }
+}
+
+#[async_trait]
+impl Bus for KafkaBus {
+    async fn publish(&self, topic: &str, key: &str, payload: &str) -> Result<(), BusError> {
+        let record = FutureRecord::to(topic).key(key).payload(payload);
+        self.producer
+            .send(record, Timeout::After(self.publish_timeout))
+            .await
+            .map(|_| ())
+            .map_err(|(e, _)| BusError::Unavailable(e.to_string()))
+    }
+
+    fn subscribe(
+        &self,
+        topic: &str,
+        group: &str,
+        handler: Arc<dyn MessageHandler>,
+        shutdown: CancellationToken,
+    ) -> Result<tokio::task::JoinHandle<()>, BusError> {
+        let consumer = self.consumer(group)?;
+        consumer
+            .subscribe(&[topic])
+            .map_err(|e| BusError::Unavailable(e.to_string()))?;
+        let (topic, group) = (topic.to_string(), group.to_string());
+        Ok(tokio::spawn(async move {
+            loop {
+                let message = tokio::select! {
+                    m = consumer.recv() => m,
+                    _ = shutdown.cancelled() => return,
+                };
+                let message = match message {
+                    Ok(m) => m,
+                    Err(e) => {
+                        tracing::warn!(topic, group, error = %e, "kafka receive failed");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        continue;
+                    }
+                };
+                let delivery = Delivery {
+                    topic: message.topic().to_string(),
+                    key: String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned(),
+                    payload: message
+                        .payload_view::<str>()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                        .to_string(),
+                };
+                let mut attempt = 0;
+                loop {
+                    match handler.handle(&delivery).await {
+                        Outcome::Done => break,
+                        Outcome::Retry(reason) => {
+                            tracing::warn!(topic, group, attempt, reason, "handler asked to retry");
+                            attempt += 1;
+                            tokio::select! {
+                                _ = tokio::time::sleep(retry_delay(attempt)) => {}
+                                _ = shutdown.cancelled() => return,
+                            }
+                        }
+                    }
+                }
+                if let Err(e) = consumer.commit_message(&message, CommitMode::Async) {
+                    tracing::warn!(topic, group, error = %e, "kafka commit failed");
+                }
+            }
+        }))
+    }
+
+    async fn ping(&self) -> Result<(), BusError> {
+        // fetch_metadata blocks the calling thread; keep it off the async workers.
+        let producer = self.producer.clone();
+        tokio::task::spawn_blocking(move || {
+            producer
+                .client()
+                .fetch_metadata(None, Timeout::After(Duration::from_secs(2)))
+                .map(|_| ())
+                .map_err(|e| BusError::Unavailable(e.to_string()))
+        })
+        .await
+        .map_err(|e| BusError::Unavailable(e.to_string()))?
+    }
+
+    fn name(&self) -> &'static str {
+        "kafka"
+    }
+}
+
+impl Drop for KafkaBus {
+    fn drop(&mut self) {
+        // Hand queued messages to the broker before the process goes.
+        let _ = self.producer.flush(Timeout::After(Duration::from_secs(2)));
+    }
+}

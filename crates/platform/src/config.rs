@@ -1,0 +1,170 @@
+//! One settings struct, layered: embedded defaults (`config/default.toml`)
+//! → optional file → `KEM_*` environment → command-line overrides.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+
+/// The defaults, compiled in so a fresh machine needs no file.
+pub const DEFAULTS_TOML: &str = include_str!("../../../config/default.toml");
+
+/// A secret string: deserialised like a string, never printed.
+#[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+/// Every setting of the process; see `config/default.toml` for each one's meaning.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub cache_url: String,
+    pub cache_key_prefix: String,
+    pub cache_timeout_ms: u64,
+    pub bus_url: String,
+    pub bus_publish_timeout_ms: u64,
+    pub outbox_relay_interval_ms: u64,
+    pub services: String,
+    pub jwt_secret: Secret,
+    pub token_ttl_secs: u64,
+    pub login_max_failures: u32,
+    pub login_lock_secs: u64,
+    pub max_body_bytes: usize,
+    pub log_format: String,
+}
+
+/// Values given on the command line; they win over every other layer.
+#[derive(Debug, Default, Serialize)]
+pub struct CliOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub services: Option<String>,
+}
+
+/// Errors found while loading or checking the settings.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read settings: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("invalid setting {name}: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+impl Settings {
+    /// Loads defaults → `file` → `KEM_*` env → `cli`, then validates.
+    pub fn load(file: Option<&std::path::Path>, cli: CliOverrides) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("KEM_"))
+            .merge(Serialized::defaults(cli))
+            .extract()
+            .map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The embedded defaults alone (tests start from these and adjust fields).
+    pub fn defaults() -> Settings {
+        Figment::from(Toml::string(DEFAULTS_TOML))
+            .extract()
+            .expect("embedded defaults are valid")
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let scheme_ok = |url: &str, schemes: &[&str]| schemes.iter().any(|s| url.starts_with(s));
+        if !scheme_ok(&self.database_url, &["sqlite:", "postgres://", "postgresql://"]) {
+            return Err(invalid("database_url", "use sqlite:// or postgres://"));
+        }
+        if !scheme_ok(&self.cache_url, &["memory://", "redis://", "rediss://"]) {
+            return Err(invalid("cache_url", "use memory:// or redis://"));
+        }
+        if !scheme_ok(&self.bus_url, &["memory://", "kafka://"]) {
+            return Err(invalid("bus_url", "use memory:// or kafka://host:port"));
+        }
+        if self.token_ttl_secs == 0 {
+            return Err(invalid("token_ttl_secs", "must be positive"));
+        }
+        if self.database_max_connections == 0 {
+            return Err(invalid("database_max_connections", "must be positive"));
+        }
+        if !self.jwt_secret.is_empty() && self.jwt_secret.expose().len() < 32 {
+            return Err(invalid("jwt_secret", "must be at least 32 characters"));
+        }
+        Ok(())
+    }
+
+    /// The services this process mounts, by name.
+    pub fn mounted_services(&self) -> Vec<String> {
+        self.services
+            .split(',')
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+}
+
+fn invalid(name: &'static str, reason: &str) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        reason: reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_run_without_any_backend() {
+        let s = Settings::defaults();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://");
+        assert_eq!(s.cache_url, "memory://");
+        assert_eq!(s.bus_url, "memory://");
+        s.validate().expect("defaults validate");
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let mut s = Settings::defaults();
+        s.jwt_secret = Secret::new("a-very-long-secret-value-of-more-than-32");
+        assert!(!format!("{s:?}").contains("very-long"));
+    }
+
+    #[test]
+    fn unknown_backend_schemes_are_refused() {
+        let mut s = Settings::defaults();
+        s.cache_url = "memcached://x".into();
+        assert!(matches!(s.validate(), Err(ConfigError::Invalid { name: "cache_url", .. })));
+    }
+}

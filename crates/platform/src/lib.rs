@@ -1,0 +1,35 @@
+//! Shared plumbing for every service, free of business rules.
+//!
+//! Backends are picked by URL scheme at start (`sqlite://` / `postgres://`,
+//! `memory://` / `redis://`, `memory://` / `kafka://`); services only see the
+//! [`db::Db`], [`cache::Cache`] and [`bus::Bus`] abstractions.
+
+pub mod auth;
+pub mod blocking;
+pub mod bus;
+pub mod cache;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod ids;
+pub mod outbox;
+pub mod telemetry;
+
+/// What a service module needs from the composition root.
+#[derive(Clone)]
+pub struct Deps {
+    pub settings: std::sync::Arc<config::Settings>,
+    pub db: db::Db,
+    pub cache: cache::Cache,
+    pub bus: std::sync::Arc<dyn bus::Bus>,
+    pub tokens: std::sync::Arc<auth::Tokens>,
+    pub shutdown: tokio_util::sync::CancellationToken,
+}
+
+/// What a service contributes to the process: its routes (with their
+/// OpenAPI description) and the background tasks it started.
+pub struct Module {
+    pub name: &'static str,
+    pub router: utoipa_axum::router::OpenApiRouter,
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+}

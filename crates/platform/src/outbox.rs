@@ -1,0 +1,309 @@
+//! Transactional outbox. A service writes its bus messages into its own
+//! `outbox` table in the same transaction as the state change
+//! ([`outbox_insert!`](crate::outbox_insert)); after the commit
+//! [`Outbox::send`] publishes them at once, and a relay task re-sends whatever
+//! is still there (broker down, process crash) until the broker takes it.
+//! Sent rows are deleted in batches. Delivery is at-least-once.
+
+use std::{
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use chrono::Utc;
+use contracts::messages::Envelope;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::{bus::Bus, db::Db, with_db};
+
+/// The INSERT every service runs inside its transaction.
+pub const INSERT_SQL: &str = "INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
+                              VALUES ($1, $2, $3, $4, $5)";
+
+/// Inserts an [`Envelope`] into the outbox on `$conn` (a transaction).
+/// Evaluates to the `execute` future.
+#[macro_export]
+macro_rules! outbox_insert {
+    ($conn:expr, $envelope:expr) => {
+        sqlx::query($crate::outbox::INSERT_SQL)
+            .bind(&$envelope.message_id)
+            .bind(&$envelope.topic)
+            .bind(&$envelope.key)
+            .bind(&$envelope.payload)
+            .bind(chrono::Utc::now())
+            .execute($conn)
+    };
+}
+
+/// Rows younger than this are left to the sender that committed them.
+const RELAY_GRACE: Duration = Duration::from_secs(3);
+/// After a failed publish, later commits skip the immediate send for this
+/// long and leave their messages to the relay, so a dead broker does not
+/// slow every request down by the publish timeout.
+const BROKER_DOWN_BACKOFF_MS: i64 = 5_000;
+const RELAY_BATCH: i64 = 500;
+
+/// One service's outbox: immediate send after commit plus the relay.
+#[derive(Clone)]
+pub struct Outbox {
+    db: Db,
+    bus: Arc<dyn Bus>,
+    sent: mpsc::UnboundedSender<String>,
+    broker_down_until_ms: Arc<AtomicI64>,
+}
+
+impl Outbox {
+    /// Starts the relay and the batch deleter for `db`'s outbox table.
+    pub fn start(
+        db: Db,
+        bus: Arc<dyn Bus>,
+        relay_interval: Duration,
+        shutdown: CancellationToken,
+    ) -> (Outbox, Vec<tokio::task::JoinHandle<()>>) {
+        let (sent, sent_rx) = mpsc::unbounded_channel();
+        let outbox = Outbox {
+            db: db.clone(),
+            bus,
+            sent,
+            broker_down_until_ms: Arc::new(AtomicI64::new(0)),
+        };
+        let deleter = tokio::spawn(delete_sent(db, sent_rx, shutdown.clone()));
+        let relay = tokio::spawn(outbox.clone().relay(relay_interval, shutdown));
+        (outbox, vec![deleter, relay])
+    }
+
+    /// Publishes committed messages now; what fails stays for the relay.
+    pub async fn send(&self, envelopes: &[Envelope]) {
+        if Utc::now().timestamp_millis() < self.broker_down_until_ms.load(Ordering::Relaxed) {
+            return;
+        }
+        for envelope in envelopes {
+            if !self.publish(&envelope.message_id, &envelope.topic, &envelope.key, &envelope.payload).await {
+                return;
+            }
+        }
+    }
+
+    async fn publish(&self, message_id: &str, topic: &str, key: &str, payload: &str) -> bool {
+        match self.bus.publish(topic, key, payload).await {
+            Ok(()) => {
+                let _ = self.sent.send(message_id.to_string());
+                true
+            }
+            Err(e) => {
+                tracing::warn!(topic, error = %e, "publish failed; the outbox relay will retry");
+                self.broker_down_until_ms.store(
+                    Utc::now().timestamp_millis() + BROKER_DOWN_BACKOFF_MS,
+                    Ordering::Relaxed,
+                );
+                false
+            }
+        }
+    }
+
+    /// Sends every pending message older than the grace period; returns how
+    /// many were sent, stopping at the first failure.
+    pub async fn relay_once(&self, grace: Duration) -> Result<usize, sqlx::Error> {
+        let cutoff = Utc::now() - chrono::Duration::from_std(grace).unwrap_or_default();
+        let rows: Vec<(String, String, String, String)> = with_db!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT message_id, topic, msg_key, payload FROM outbox \
+                 WHERE created_at <= $1 ORDER BY created_at LIMIT $2",
+            )
+            .bind(cutoff)
+            .bind(RELAY_BATCH)
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut sent = 0;
+        for (message_id, topic, key, payload) in rows {
+            if !self.publish(&message_id, &topic, &key, &payload).await {
+                break;
+            }
+            sent += 1;
+        }
+        if sent > 0 {
+            tracing::info!(sent, "outbox relay sent pending messages");
+        }
+        Ok(sent)
+    }
+
+    /// Messages not yet acknowledged by the broker.
+    pub async fn pending(&self) -> Result<i64, sqlx::Error> {
+        with_db!(&self.db, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(pool).await
+        })
+    }
+
+    async fn relay(self, interval: Duration, shutdown: CancellationToken) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(interval) => {}
+                _ = shutdown.cancelled() => return,
+            }
+            if let Err(e) = self.relay_once(RELAY_GRACE).await {
+                tracing::warn!(error = %e, "outbox relay could not read the outbox");
+            }
+        }
+    }
+}
+
+/// Deletes acknowledged rows in batches: one statement per burst instead of
+/// one per message keeps the write path short.
+async fn delete_sent(db: Db, mut sent: mpsc::UnboundedReceiver<String>, shutdown: CancellationToken) {
+    let mut batch = Vec::with_capacity(256);
+    loop {
+        let received = tokio::select! {
+            n = sent.recv_many(&mut batch, 500) => n,
+            _ = shutdown.cancelled() => {
+                // Drain what is already acknowledged so a restart does not resend it.
+                while let Ok(id) = sent.try_recv() { batch.push(id); }
+                0
+            }
+        };
+        if !batch.is_empty() {
+            let result = with_db!(&db, pool => {
+                let mut query = sqlx::QueryBuilder::new("DELETE FROM outbox WHERE message_id IN (");
+                let mut list = query.separated(", ");
+                for id in &batch {
+                    list.push_bind(id);
+                }
+                query.push(")");
+                query.build().execute(pool).await.map(|r| r.rows_affected())
+            });
+            if let Err(e) = result {
+                // The rows stay and are sent again: duplicates, never losses.
+                tracing::warn!(error = %e, "could not delete sent outbox rows");
+            }
+            batch.clear();
+        }
+        if received == 0 {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bus::{BusError, MessageHandler};
+    use async_trait::async_trait;
+    use contracts::messages::EventDraftCreated;
+    use std::sync::{atomic::AtomicBool, Mutex};
+
+    /// A broker that can be switched off, standing in for Kafka going down.
+    #[derive(Default)]
+    struct SwitchableBroker {
+        down: AtomicBool,
+        received: Mutex<Vec<String>>,
+    }
+
+    #[async_trait]
+    impl Bus for SwitchableBroker {
+        async fn publish(&self, _t: &str, _k: &str, payload: &str) -> Result<(), BusError> {
+            if self.down.load(Ordering::SeqCst) {
+                return Err(BusError::Unavailable("switched off".into()));
+            }
+            self.received.lock().expect("lock").push(payload.to_string());
+            Ok(())
+        }
+        fn subscribe(
+            &self,
+            _: &str,
+            _: &str,
+            _: Arc<dyn MessageHandler>,
+            _: CancellationToken,
+        ) -> Result<tokio::task::JoinHandle<()>, BusError> {
+            unreachable!("not used")
+        }
+        async fn ping(&self) -> Result<(), BusError> {
+            Ok(())
+        }
+        fn name(&self) -> &'static str {
+            "switchable"
+        }
+    }
+
+    async fn sqlite_with_outbox(dir: &std::path::Path) -> Db {
+        let db = Db::connect("sqlite://", dir, "outbox_test", 2).await.expect("db");
+        with_db!(&db, pool => sqlx::query(
+            "CREATE TABLE outbox (message_id TEXT PRIMARY KEY, topic TEXT NOT NULL, msg_key TEXT NOT NULL, \
+             payload TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
+        ).execute(pool).await.map(|_| ())).expect("ddl");
+        db
+    }
+
+    async fn commit(db: &Db, envelope: &Envelope) {
+        with_db!(db, pool => {
+            let mut tx = pool.begin().await.expect("tx");
+            outbox_insert!(&mut *tx, envelope).await.expect("insert");
+            tx.commit().await.expect("commit")
+        });
+    }
+
+    fn envelope(n: i64) -> Envelope {
+        Envelope::wrap(&EventDraftCreated {
+            event_draft_id: format!("draft-{n}"),
+            user_id: n,
+            objective: "매출 증대".into(),
+            created_at: "2026-11-21T10:00:00Z".into(),
+        })
+    }
+
+    async fn wait_pending(outbox: &Outbox, expected: i64) -> i64 {
+        for _ in 0..100 {
+            if outbox.pending().await.expect("count") == expected {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        outbox.pending().await.expect("count")
+    }
+
+    #[tokio::test]
+    async fn a_message_committed_while_the_broker_is_down_is_sent_when_it_returns() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = sqlite_with_outbox(dir.path()).await;
+        let broker = Arc::new(SwitchableBroker::default());
+        let stop = CancellationToken::new();
+        let (outbox, _tasks) =
+            Outbox::start(db.clone(), broker.clone(), Duration::from_secs(3600), stop.clone());
+
+        broker.down.store(true, Ordering::SeqCst);
+        let env = envelope(1);
+        commit(&db, &env).await;
+        outbox.send(std::slice::from_ref(&env)).await;
+        assert_eq!(outbox.pending().await.expect("count"), 1, "kept while the broker is down");
+        assert!(broker.received.lock().expect("lock").is_empty());
+
+        broker.down.store(false, Ordering::SeqCst);
+        assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 1);
+        assert_eq!(wait_pending(&outbox, 0).await, 0, "deleted once acknowledged");
+        assert_eq!(*broker.received.lock().expect("lock"), vec![env.payload.clone()]);
+        stop.cancel();
+    }
+
+    #[tokio::test]
+    async fn an_immediate_send_removes_the_row_and_the_relay_sends_nothing_twice() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = sqlite_with_outbox(dir.path()).await;
+        let broker = Arc::new(SwitchableBroker::default());
+        let stop = CancellationToken::new();
+        let (outbox, _tasks) =
+            Outbox::start(db.clone(), broker.clone(), Duration::from_secs(3600), stop.clone());
+        let envs: Vec<Envelope> = (0..3).map(envelope).collect();
+        for env in &envs {
+            commit(&db, env).await;
+        }
+        outbox.send(&envs).await;
+        assert_eq!(wait_pending(&outbox, 0).await, 0);
+        assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 0);
+        assert_eq!(broker.received.lock().expect("lock").len(), 3);
+        stop.cancel();
+    }
+
+}

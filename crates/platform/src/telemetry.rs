@@ -1,0 +1,16 @@
+//! Logging setup. Level from `RUST_LOG` (default `info`); format text or JSON.
+//! Handlers log ids and outcomes only, never personal data or secrets.
+
+use tracing_subscriber::{fmt, EnvFilter};
+
+/// Installs the global subscriber once; later calls are ignored.
+pub fn init(format: &str) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,rdkafka=warn,tower_http=warn"));
+    let builder = fmt().with_env_filter(filter).with_target(false);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
