@@ -1,0 +1,23 @@
+CREATE TABLE users (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    name            TEXT NOT NULL,
+    email           TEXT NOT NULL,
+    phone_number    TEXT NOT NULL,
+    password_hash   TEXT NOT NULL,
+    store_name      TEXT NOT NULL,
+    industry        TEXT NOT NULL,
+    address         TEXT NOT NULL,
+    business_hours  TEXT,
+    failed_logins   INTEGER NOT NULL DEFAULT 0,
+    locked_until    TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    CONSTRAINT users_email_key UNIQUE (email),
+    CONSTRAINT users_phone_number_key UNIQUE (phone_number)
+);
+
+CREATE TABLE revoked_tokens (
+    jti        TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL,
+    expires_at TEXT NOT NULL
+);
