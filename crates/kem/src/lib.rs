@@ -1,0 +1,240 @@
+//! The composition root: picks backends by URL, mounts the chosen service
+//! modules on one router, and runs them until shutdown. Tests call
+//! [`start`] with a listener on port 0.
+
+pub mod bench;
+mod health;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use axum::{extract::DefaultBodyLimit, middleware, Extension, Router};
+use platform::{
+    auth::{load_or_create_secret, Tokens},
+    bus::{self, Bus},
+    cache::Cache,
+    config::Settings,
+    db::{Db, Migrations},
+    http::{not_found, trace_requests, BearerSecurity},
+    Deps, Module,
+};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+/// A service this binary can mount.
+struct ServiceDef {
+    name: &'static str,
+    migrations: fn() -> Migrations,
+    module: fn(&Deps) -> Module,
+}
+
+const SERVICES: &[ServiceDef] = &[
+    ServiceDef {
+        name: user::NAME,
+        migrations: user::migrations,
+        module: user::module,
+    },
+    ServiceDef {
+        name: event::NAME,
+        migrations: event::migrations,
+        module: event::module,
+    },
+];
+
+/// Names of every service, in mounting order.
+pub fn service_names() -> Vec<&'static str> {
+    SERVICES.iter().map(|s| s.name).collect()
+}
+
+fn selected(settings: &Settings) -> anyhow::Result<Vec<&'static ServiceDef>> {
+    let wanted = settings.mounted_services();
+    if wanted.iter().any(|w| w == "all") {
+        return Ok(SERVICES.iter().collect());
+    }
+    let mut chosen = Vec::new();
+    for name in &wanted {
+        let def = SERVICES
+            .iter()
+            .find(|s| s.name == name)
+            .with_context(|| format!("unknown service {name:?}; known: {:?}", service_names()))?;
+        chosen.push(def);
+    }
+    anyhow::ensure!(!chosen.is_empty(), "no service selected");
+    Ok(chosen)
+}
+
+/// Opens each selected service's database and applies its migrations.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<Vec<(&'static str, Db)>> {
+    let mut dbs = Vec::new();
+    for def in selected(settings)? {
+        let db = Db::connect(
+            &settings.database_url,
+            &settings.data_dir,
+            def.name,
+            settings.database_max_connections,
+        )
+        .await?;
+        db.migrate(def.name, &(def.migrations)()).await?;
+        tracing::info!(service = def.name, backend = db.backend(), "migrations applied");
+        dbs.push((def.name, db));
+    }
+    Ok(dbs)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "KT AI Event Marketing API", description = "Create, publish and measure promotional events."),
+    modifiers(&BearerSecurity),
+    tags((name = "user"), (name = "event"), (name = "ops"))
+)]
+struct ApiDoc;
+
+/// A running application.
+pub struct App {
+    pub addr: SocketAddr,
+    pub bus: Arc<dyn Bus>,
+    pub cache: Cache,
+    pub settings: Arc<Settings>,
+    shutdown: CancellationToken,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    dbs: Vec<(&'static str, Db)>,
+}
+
+impl App {
+    /// Stops accepting, lets background tasks finish, closes pools.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        let served = self.server.await.context("server task")?;
+        for task in self.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+        for (_, db) in &self.dbs {
+            db.close().await;
+        }
+        served.context("server")
+    }
+
+    /// Waits until the server ends (after a shutdown signal).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let shutdown = self.shutdown.clone();
+        let mut app = self;
+        let served = (&mut app.server).await.context("server task")?;
+        shutdown.cancel();
+        for task in app.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+        for (_, db) in &app.dbs {
+            db.close().await;
+        }
+        served.context("server")
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The token that stops this app; cancelling it is a graceful shutdown.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+}
+
+/// Builds every selected service on `listener` and starts serving.
+pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<App> {
+    let settings = Arc::new(settings);
+    let shutdown = CancellationToken::new();
+    let cache = Cache::from_url(
+        &settings.cache_url,
+        &settings.cache_key_prefix,
+        Duration::from_millis(settings.cache_timeout_ms),
+    )?;
+    let bus = bus::from_url(
+        &settings.bus_url,
+        contracts::topics::ALL,
+        Duration::from_millis(settings.bus_publish_timeout_ms),
+    )
+    .await?;
+    let secret = load_or_create_secret(&settings.jwt_secret, &settings.data_dir)
+        .context("jwt secret")?;
+    let tokens = Arc::new(Tokens::new(
+        &secret,
+        Duration::from_secs(settings.token_ttl_secs),
+        cache.clone(),
+    ));
+    let dbs = migrate(&settings).await?;
+
+    let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(health::router());
+    let mut tasks = Vec::new();
+    for (name, db) in &dbs {
+        let deps = Deps {
+            settings: settings.clone(),
+            db: db.clone(),
+            cache: cache.clone(),
+            bus: bus.clone(),
+            tokens: tokens.clone(),
+            shutdown: shutdown.clone(),
+        };
+        let def = SERVICES.iter().find(|s| s.name == *name).context("service")?;
+        let module = (def.module)(&deps);
+        tracing::info!(service = module.name, "service mounted");
+        api = api.merge(module.router);
+        tasks.extend(module.tasks);
+    }
+    let (router, openapi) = api.split_for_parts();
+    let readiness = health::Readiness {
+        dbs: dbs.clone(),
+        cache: cache.clone(),
+        bus: bus.clone(),
+    };
+    let app: Router = router
+        .merge(health::openapi_route(openapi))
+        .fallback(not_found)
+        .layer(Extension(readiness))
+        .layer(Extension(tokens))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(health::panic_answer))
+        .layer(middleware::from_fn(trace_requests));
+
+    let addr = listener.local_addr()?;
+    let server_shutdown = shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(server_shutdown.cancelled_owned())
+            .await
+    });
+    tracing::info!(%addr, database = %redact_url(&settings.database_url), cache = cache.backend_name(), bus = bus.name(), "kem serving");
+    Ok(App {
+        addr,
+        bus,
+        cache,
+        settings,
+        shutdown,
+        server,
+        tasks,
+        dbs,
+    })
+}
+
+/// A URL without its password, fit for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}://{}:***@{}", &url[..scheme_end], user, &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact_url("sqlite://"), "sqlite://");
+    }
+}

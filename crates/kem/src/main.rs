@@ -1,0 +1,102 @@
+//! `kem`: serve (default), migrate, openapi, bench.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use platform::config::{CliOverrides, Settings};
+
+#[derive(Parser)]
+#[command(name = "kem", version, about = "KT AI Event Marketing")]
+struct Cli {
+    /// Settings file (TOML) layered over the embedded defaults.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, global = true)]
+    listen: Option<SocketAddr>,
+    /// Directory for SQLite files and the generated secret (default ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Services to mount: "all" or a comma list such as "user,event".
+    #[arg(long, global = true)]
+    services: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the mounted services (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Load-test POST /api/events/purposes and the database's own insert limit.
+    Bench(kem::bench::BenchArgs),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let overrides = CliOverrides {
+        listen: cli.listen,
+        data_dir: cli.data_dir.clone(),
+        services: cli.services.clone(),
+    };
+    let settings = Settings::load(cli.config.as_deref(), overrides)?;
+    platform::telemetry::init(&settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            kem::migrate(&settings).await?;
+            Ok(())
+        }
+        Command::Openapi => {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let app = kem::start(settings, listener).await?;
+            let doc: serde_json::Value = reqwest::get(format!("{}/openapi.json", app.base_url()))
+                .await?
+                .json()
+                .await?;
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            app.stop().await
+        }
+        Command::Bench(args) => kem::bench::run(settings, args).await,
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let app = kem::start(settings, listener).await?;
+    let shutdown = app.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        shutdown.cancel();
+    });
+    app.wait().await
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
