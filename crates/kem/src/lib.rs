@@ -223,8 +223,10 @@ pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{}://{}:***@{}", &url[..scheme_end], user, &url[at + 1..])
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme_end], &url[at + 1..]),
+                None => url.to_string(),
+            }
         }
         _ => url.to_string(),
     }
@@ -236,5 +238,6 @@ mod tests {
     fn passwords_in_urls_are_redacted() {
         assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact_url("sqlite://"), "sqlite://");
+        assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }
