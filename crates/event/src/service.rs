@@ -125,8 +125,12 @@ impl EventService {
         };
         let view = EventView::from(&row);
         // 4. Cache the draft for 24 h and the owner's in-progress pointer for 30 min.
-        self.cache.set_json(&draft_key(&row.id), &view, DRAFT_TTL).await;
-        self.cache.set_json(&purpose_key, &view, PURPOSE_TTL).await;
+        // The two writes are independent: one round trip's wait instead of two.
+        let draft_key = draft_key(&row.id);
+        tokio::join!(
+            self.cache.set_json(&draft_key, &view, DRAFT_TTL),
+            self.cache.set_json(&purpose_key, &view, PURPOSE_TTL),
+        );
         // 5. Publish EventDraftCreated (committed in the outbox; sent now, or by the relay).
         if let Some(message) = message {
             tracing::info!(event_id = %row.id, user_id = row.user_id, "event draft created");
