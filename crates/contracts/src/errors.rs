@@ -46,5 +46,13 @@ pub const EVENT_FORBIDDEN: &str = "EVENT_003";
 pub const EVENT_NOT_READY: &str = "EVENT_004";
 /// Distribution failed as a whole (seed 2).
 pub const EVENT_DISTRIBUTION_FAILED: &str = "EVENT_005";
+/// A channel code that is not one of the six (400).
+pub const EVENT_UNKNOWN_CHANNEL: &str = "EVENT_006";
+/// Channel list empty or a channel's settings invalid (400).
+pub const EVENT_INVALID_CHANNEL_SETTINGS: &str = "EVENT_007";
+/// The event is no longer in a state that allows this step (409).
+pub const EVENT_WRONG_STATUS: &str = "EVENT_008";
+/// A list filter or paging value is invalid (400).
+pub const EVENT_INVALID_QUERY: &str = "EVENT_009";
 /// No such event.
 pub const EVENT_NOT_FOUND: &str = "EVENT_404";

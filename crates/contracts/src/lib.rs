@@ -3,6 +3,7 @@
 //!
 //! Nothing here knows about HTTP, SQL or a broker; it is data only.
 
+pub mod channels;
 pub mod errors;
 pub mod messages;
 pub mod topics;

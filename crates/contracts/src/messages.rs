@@ -86,6 +86,23 @@ impl BusMessage for EventCreated {
     }
 }
 
+/// Published on `event-topic` when an owner ends an event.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventEnded {
+    pub event_id: String,
+    pub user_id: i64,
+    pub ended_at: String,
+}
+
+impl BusMessage for EventEnded {
+    const EVENT_TYPE: &'static str = "EventEnded";
+    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

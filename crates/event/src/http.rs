@@ -4,14 +4,16 @@ use std::sync::Arc;
 
 use axum::{extract::State, http::StatusCode, Json};
 use contracts::errors as codes;
-use platform::http::{ApiError, ApiJson, ApiPath, AuthUser, ErrorBody};
+use platform::http::{ApiError, ApiJson, ApiPath, ApiQuery, AuthUser, ErrorBody};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    domain::{EventRuleError, Objective, PurposeSelection, StoreInfo},
-    service::{EventError, EventService, EventView},
+    channels::{ChannelError, ChannelPlan},
+    domain::{EventRuleError, EventStatus, Objective, PurposeSelection, StoreInfo},
+    service::{Dashboard, EventError, EventService, EventView, Page},
+    store::ListFilter,
 };
 
 type AppState = Arc<EventService>;
@@ -19,7 +21,11 @@ type AppState = Arc<EventService>;
 pub fn router(service: AppState) -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(select_purpose))
-        .routes(routes!(get_event))
+        .routes(routes!(list_events))
+        .routes(routes!(dashboard))
+        .routes(routes!(get_event, delete_event))
+        .routes(routes!(select_channels))
+        .routes(routes!(end_event))
         .with_state(service)
 }
 
@@ -37,6 +43,19 @@ impl From<EventError> for ApiError {
             EventError::Rule(e @ EventRuleError::InvalidTransition { .. }) => ApiError::internal(e),
             EventError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, codes::EVENT_FORBIDDEN, "권한이 없습니다"),
             EventError::NotFound => ApiError::new(StatusCode::NOT_FOUND, codes::EVENT_NOT_FOUND, "이벤트를 찾을 수 없습니다"),
+            EventError::WrongStatus(status) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::EVENT_WRONG_STATUS,
+                format!("현재 상태({})에서는 할 수 없는 작업입니다", status.as_str()),
+            ),
+            EventError::Channel(ChannelError::Unknown(code)) => ApiError::bad_request(
+                codes::EVENT_UNKNOWN_CHANNEL,
+                format!("알 수 없는 채널입니다: {code} (URIDONGNETV, RINGOBIZ, GINITV, INSTAGRAM, NAVER, KAKAO)"),
+            ),
+            EventError::Channel(ChannelError::Invalid { channel, message }) => ApiError::bad_request(
+                codes::EVENT_INVALID_CHANNEL_SETTINGS,
+                format!("{channel}: {message}"),
+            ),
             EventError::Store(e) => e.into(),
         }
     }
@@ -108,47 +127,11 @@ async fn select_purpose(
     }))
 }
 
-/// An event as its owner sees it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EventResponse {
-    pub event_id: String,
-    pub user_id: i64,
-    pub objective: String,
-    pub store_name: String,
-    pub industry: String,
-    pub address: String,
-    #[schema(example = "DRAFT")]
-    pub status: String,
-    pub title: Option<String>,
-    pub created_at: String,
-    pub approved_at: Option<String>,
-    pub published_at: Option<String>,
-}
-
-impl From<EventView> for EventResponse {
-    fn from(v: EventView) -> Self {
-        EventResponse {
-            event_id: v.event_id,
-            user_id: v.user_id,
-            objective: v.objective,
-            store_name: v.store_name,
-            industry: v.industry,
-            address: v.address,
-            status: v.status.as_str().to_string(),
-            title: v.title,
-            created_at: v.created_at,
-            approved_at: v.approved_at,
-            published_at: v.published_at,
-        }
-    }
-}
-
 /// An event or draft, for its owner (read through the cache).
 #[utoipa::path(get, path = "/api/events/{id}", tag = "event", security(("bearer" = [])),
     params(("id" = String, Path, description = "event (draft) id")),
     responses(
-        (status = 200, body = EventResponse),
+        (status = 200, body = EventView),
         (status = 403, description = "EVENT_003 another owner's event", body = ErrorBody),
         (status = 404, description = "EVENT_404 no such event", body = ErrorBody),
     ))]
@@ -156,9 +139,150 @@ async fn get_event(
     State(service): State<AppState>,
     auth: AuthUser,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<EventResponse>, ApiError> {
+) -> Result<Json<EventView>, ApiError> {
     if id.len() > 64 {
         return Err(EventError::NotFound.into());
     }
-    Ok(Json(service.get(auth.user_id, &id).await?.into()))
+    Ok(Json(service.get(auth.user_id, &id).await?))
+}
+
+/// Filters and paging of the event list; all optional.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// DRAFT, APPROVED, ACTIVE or ENDED.
+    pub status: Option<String>,
+    /// One of the four objectives.
+    pub objective: Option<String>,
+    /// Part of the title (store name while there is no title yet).
+    pub q: Option<String>,
+    /// Page number from 0 (default 0).
+    pub page: Option<String>,
+    /// Page size 1–100 (default 20).
+    pub size: Option<String>,
+}
+
+fn bad_query(message: &str) -> ApiError {
+    ApiError::bad_request(codes::EVENT_INVALID_QUERY, message.to_string())
+}
+
+fn parse_paging(page: Option<&str>, size: Option<&str>) -> Result<(i64, i64), ApiError> {
+    let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
+        None => 0,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (0..=1_000_000).contains(p))
+            .ok_or_else(|| bad_query("page는 0 이상의 정수여야 합니다"))?,
+    };
+    let size = match size.map(str::trim).filter(|s| !s.is_empty()) {
+        None => 20,
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|s| (1..=100).contains(s))
+            .ok_or_else(|| bad_query("size는 1~100 사이의 정수여야 합니다"))?,
+    };
+    Ok((page, size))
+}
+
+/// The owner's events, newest first, with filters and paging (UFR-EVENT-010).
+#[utoipa::path(get, path = "/api/events", tag = "event", security(("bearer" = [])), params(ListParams),
+    responses(
+        (status = 200, body = Page<EventView>),
+        (status = 400, description = "EVENT_009 bad status/page/size, EVENT_001 bad objective", body = ErrorBody),
+    ))]
+async fn list_events(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Page<EventView>>, ApiError> {
+    let (page, size) = parse_paging(params.page.as_deref(), params.size.as_deref())?;
+    let status = match params.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(EventStatus::parse(s).ok_or_else(|| bad_query("status는 DRAFT, APPROVED, ACTIVE, ENDED 중 하나여야 합니다"))?),
+    };
+    let objective = match params.objective.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(o) => Some(Objective::parse(o).map_err(EventError::from)?),
+    };
+    let query = params
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| q.chars().take(100).collect());
+    let filter = ListFilter { status, objective, query };
+    Ok(Json(service.list(auth.user_id, filter, page, size).await?))
+}
+
+/// Counts per status and the newest five events of each (UFR-EVENT-010).
+#[utoipa::path(get, path = "/api/events/dashboard", tag = "event", security(("bearer" = [])),
+    responses((status = 200, body = Dashboard), (status = 401, body = ErrorBody)))]
+async fn dashboard(State(service): State<AppState>, auth: AuthUser) -> Result<Json<Dashboard>, ApiError> {
+    Ok(Json(service.dashboard(auth.user_id).await?))
+}
+
+/// Channel choice with per-channel settings (UFR-EVENT-040).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelsRequest {
+    #[schema(example = json!(["INSTAGRAM", "URIDONGNETV", "GINITV", "RINGOBIZ"]))]
+    pub channels: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Object, example = json!({"URIDONGNETV": {"radius": "1km", "timeSlot": "evening"}, "GINITV": {"region": "서울 강남구", "budget": 300000}, "RINGOBIZ": {"phoneNumber": "0212345678"}}))]
+    pub channel_settings: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Choose the channels of a draft (UFR-EVENT-040).
+#[utoipa::path(put, path = "/api/events/{id}/channels", tag = "event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event (draft) id")), request_body = ChannelsRequest,
+    responses(
+        (status = 200, body = EventView),
+        (status = 400, description = "EVENT_006 unknown channel, EVENT_007 missing or bad settings", body = ErrorBody),
+        (status = 403, description = "EVENT_003 another owner's event", body = ErrorBody),
+        (status = 404, description = "EVENT_404", body = ErrorBody),
+        (status = 409, description = "EVENT_008 no longer a draft", body = ErrorBody),
+    ))]
+async fn select_channels(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<ChannelsRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    let plan = ChannelPlan::parse(&req.channels, &req.channel_settings).map_err(EventError::from)?;
+    Ok(Json(service.select_channels(auth.user_id, &id, plan).await?))
+}
+
+/// End an active event (UFR-EVENT-070); announces `EventEnded`.
+#[utoipa::path(post, path = "/api/events/{id}/end", tag = "event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = EventView),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "EVENT_008 not active", body = ErrorBody),
+    ))]
+async fn end_event(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(service.end(auth.user_id, &id).await?))
+}
+
+/// Delete a draft (drafts only).
+#[utoipa::path(delete, path = "/api/events/{id}", tag = "event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event (draft) id")),
+    responses(
+        (status = 204),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "EVENT_008 not a draft", body = ErrorBody),
+    ))]
+async fn delete_event(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    service.delete_draft(auth.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
 //! Event service: drafts and events, the creation flow (UFR-EVENT-020 and
 //! on), publish orchestration.
 
+pub mod channels;
 pub mod domain;
 pub mod http;
 pub mod service;

@@ -3,13 +3,17 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use contracts::messages::{rfc3339, Envelope, EventDraftCreated};
+use contracts::{
+    channels::Channel,
+    messages::{rfc3339, Envelope, EventDraftCreated, EventEnded},
+};
 use platform::{cache::Cache, db::StoreError, ids::new_id, outbox::Outbox};
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    channels::{ChannelError, ChannelPlan},
     domain::{EventRuleError, EventStatus, PurposeSelection},
-    store::{EventRow, EventStore, Saved},
+    store::{EventRow, EventStore, ListFilter, Saved},
 };
 
 /// `draft:event:{eventDraftId}` lives this long (seed 1, step 4).
@@ -34,13 +38,37 @@ pub enum EventError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("event is {0:?}")]
+    WrongStatus(EventStatus),
+    #[error(transparent)]
+    Channel(#[from] ChannelError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// One page of a list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub size: i64,
+    pub total_count: i64,
+    pub total_pages: i64,
+}
+
+/// The owner's overview: counts per status and the newest five of each.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    pub total_count: i64,
+    pub counts: std::collections::BTreeMap<String, i64>,
+    pub recent: std::collections::BTreeMap<String, Vec<EventView>>,
+}
+
 /// The cached view of a draft under `draft:event:{id}`: objective, store
 /// info and status (seed 1), plus the owner so reads can check ownership.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventView {
     pub event_id: String,
@@ -49,11 +77,22 @@ pub struct EventView {
     pub store_name: String,
     pub industry: String,
     pub address: String,
+    #[schema(value_type = String, example = "DRAFT")]
     pub status: EventStatus,
     pub title: Option<String>,
     pub created_at: String,
     pub approved_at: Option<String>,
     pub published_at: Option<String>,
+    #[serde(default)]
+    pub ended_at: Option<String>,
+    /// Chosen channels (UFR-EVENT-040), empty until chosen.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, example = json!(["INSTAGRAM", "RINGOBIZ"]))]
+    pub channels: Vec<Channel>,
+    /// Per-channel settings, keyed by channel code.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub channel_settings: serde_json::Value,
 }
 
 impl From<&EventRow> for EventView {
@@ -70,6 +109,17 @@ impl From<&EventRow> for EventView {
             created_at: rfc3339(row.created_at),
             approved_at: row.approved_at.map(rfc3339),
             published_at: row.published_at.map(rfc3339),
+            ended_at: row.ended_at.map(rfc3339),
+            channels: row
+                .channels
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok())
+                .unwrap_or_default(),
+            channel_settings: row
+                .channel_settings
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok())
+                .unwrap_or_else(|| serde_json::json!({})),
         }
     }
 }
@@ -159,3 +209,116 @@ impl EventService {
     }
 }
 
+
+impl EventService {
+    /// Why a conditional write matched nothing: absent, another owner's, or the wrong status.
+    async fn explain_miss(&self, user_id: i64, id: &str) -> EventError {
+        match self.store.find(id).await {
+            Ok(None) => EventError::NotFound,
+            Ok(Some(row)) if row.user_id != user_id => EventError::Forbidden,
+            Ok(Some(row)) => EventError::WrongStatus(row.status()),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Refreshes `draft:event:{id}` with the row a write just returned, so no
+    /// reader sees the previous state.
+    async fn refresh_cache(&self, row: &EventRow) -> EventView {
+        let view = EventView::from(row);
+        self.cache.set_json(&draft_key(&row.id), &view, DRAFT_TTL).await;
+        view
+    }
+
+    /// UFR-EVENT-040: the channels a draft will be published to, with their settings.
+    pub async fn select_channels(&self, user_id: i64, id: &str, plan: ChannelPlan) -> Result<EventView, EventError> {
+        let channels = serde_json::to_string(&plan.channels).unwrap_or_else(|_| "[]".into());
+        let settings: serde_json::Map<String, serde_json::Value> = plan
+            .settings
+            .iter()
+            .map(|(c, v)| (c.code().to_string(), v.clone()))
+            .collect();
+        let settings = serde_json::Value::Object(settings).to_string();
+        match self.store.set_channels(id, user_id, &channels, &settings).await? {
+            Some(row) => Ok(self.refresh_cache(&row).await),
+            None => Err(self.explain_miss(user_id, id).await),
+        }
+    }
+
+    /// The owner's events, newest first.
+    pub async fn list(&self, user_id: i64, filter: ListFilter, page: i64, size: i64) -> Result<Page<EventView>, EventError> {
+        let (rows, total) = self.store.list(user_id, &filter, page, size).await?;
+        Ok(Page {
+            items: rows.iter().map(EventView::from).collect(),
+            page,
+            size,
+            total_count: total,
+            total_pages: (total + size - 1) / size,
+        })
+    }
+
+    /// Counts per status and the newest five events of each status.
+    pub async fn dashboard(&self, user_id: i64) -> Result<Dashboard, EventError> {
+        let mut counts: std::collections::BTreeMap<String, i64> = [
+            EventStatus::Draft,
+            EventStatus::Approved,
+            EventStatus::Active,
+            EventStatus::Ended,
+        ]
+        .iter()
+        .map(|s| (s.as_str().to_string(), 0))
+        .collect();
+        for (status, count) in self.store.count_by_status(user_id).await? {
+            counts.insert(status, count);
+        }
+        let mut recent = std::collections::BTreeMap::new();
+        for status in counts.keys().cloned().collect::<Vec<_>>() {
+            let filter = ListFilter {
+                status: EventStatus::parse(&status),
+                ..ListFilter::default()
+            };
+            let (rows, _) = self.store.list(user_id, &filter, 0, 5).await?;
+            recent.insert(status, rows.iter().map(EventView::from).collect());
+        }
+        Ok(Dashboard {
+            total_count: counts.values().sum(),
+            counts,
+            recent,
+        })
+    }
+
+    /// Ends an ACTIVE event (UFR-EVENT-070) and announces `EventEnded`.
+    pub async fn end(&self, user_id: i64, id: &str) -> Result<EventView, EventError> {
+        let ended = self
+            .store
+            .end(id, user_id, Utc::now(), |row| {
+                Envelope::wrap(&EventEnded {
+                    event_id: row.id.clone(),
+                    user_id: row.user_id,
+                    ended_at: rfc3339(row.ended_at.unwrap_or_else(Utc::now)),
+                })
+            })
+            .await?;
+        let Some((row, message)) = ended else {
+            return Err(self.explain_miss(user_id, id).await);
+        };
+        let view = self.refresh_cache(&row).await;
+        self.outbox.send(std::slice::from_ref(&message)).await;
+        tracing::info!(event_id = %row.id, "event ended");
+        Ok(view)
+    }
+
+    /// Deletes a draft (only drafts can be deleted) and its cache entries.
+    pub async fn delete_draft(&self, user_id: i64, id: &str) -> Result<(), EventError> {
+        if !self.store.delete_draft(id, user_id).await? {
+            return Err(self.explain_miss(user_id, id).await);
+        }
+        self.cache.delete(&draft_key(id)).await;
+        let purpose_key = purpose_key(user_id);
+        if let Some(current) = self.cache.get_json::<EventView>(&purpose_key).await {
+            if current.event_id == id {
+                self.cache.delete(&purpose_key).await;
+            }
+        }
+        Ok(())
+    }
+}

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
 use platform::{db::{Db, StoreError}, outbox_insert, with_db};
 
-use crate::domain::{EventStatus, PurposeSelection};
+use crate::domain::{EventStatus, Objective, PurposeSelection};
 
 /// An event row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -21,6 +21,11 @@ pub struct EventRow {
     pub updated_at: DateTime<Utc>,
     pub approved_at: Option<DateTime<Utc>>,
     pub published_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// JSON array of channel codes, once chosen.
+    pub channels: Option<String>,
+    /// JSON object: channel code → its settings.
+    pub channel_settings: Option<String>,
 }
 
 impl EventRow {
@@ -30,7 +35,8 @@ impl EventRow {
 }
 
 const EVENT_COLUMNS: &str = "id, user_id, objective, store_name, industry, address, status, title, \
-                             created_at, updated_at, approved_at, published_at";
+                             created_at, updated_at, approved_at, published_at, ended_at, channels, \
+                             channel_settings";
 
 /// What saving a purpose selection did.
 #[derive(Debug)]
@@ -113,5 +119,149 @@ impl EventStore {
         Ok(with_db!(&self.db, pool => {
             sqlx::query_as::<_, EventRow>(&sql).bind(id).fetch_optional(pool).await
         })?)
+    }
+}
+
+/// Filters of the owner's event list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<EventStatus>,
+    pub objective: Option<Objective>,
+    /// Part of the title (or, before a title exists, of the store name).
+    pub query: Option<String>,
+}
+
+/// `%` and `_` in a search are literal characters, not wildcards.
+fn like_pattern(query: &str) -> String {
+    let escaped = query
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl EventStore {
+    /// Saves the channel choice of a draft; `None` when no draft of this owner matched.
+    pub async fn set_channels(
+        &self,
+        id: &str,
+        user_id: i64,
+        channels: &str,
+        settings: &str,
+    ) -> Result<Option<EventRow>, StoreError> {
+        let sql = format!(
+            "UPDATE event_drafts SET channels = $3, channel_settings = $4, updated_at = $5 \
+             WHERE id = $1 AND user_id = $2 AND status = 'DRAFT' RETURNING {EVENT_COLUMNS}"
+        );
+        Ok(with_db!(&self.db, pool => {
+            sqlx::query_as::<_, EventRow>(&sql)
+                .bind(id)
+                .bind(user_id)
+                .bind(channels)
+                .bind(settings)
+                .bind(Utc::now())
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+
+    /// One page of the owner's events, newest first, and the total count.
+    pub async fn list(
+        &self,
+        user_id: i64,
+        filter: &ListFilter,
+        page: i64,
+        size: i64,
+    ) -> Result<(Vec<EventRow>, i64), StoreError> {
+        with_db!(&self.db, pool => {
+            let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM event_drafts WHERE user_id = ");
+            push_filter(&mut count, user_id, filter);
+            let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+            let mut rows = sqlx::QueryBuilder::new(format!("SELECT {EVENT_COLUMNS} FROM event_drafts WHERE user_id = "));
+            push_filter(&mut rows, user_id, filter);
+            rows.push(" ORDER BY created_at DESC, id DESC LIMIT ");
+            rows.push_bind(size);
+            rows.push(" OFFSET ");
+            rows.push_bind(page.saturating_mul(size));
+            let items = rows.build_query_as::<EventRow>().fetch_all(pool).await?;
+            Ok((items, total))
+        })
+    }
+
+    /// How many events the owner has in each status.
+    pub async fn count_by_status(&self, user_id: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT status, COUNT(*) FROM event_drafts WHERE user_id = $1 GROUP BY status")
+                .bind(user_id)
+                .fetch_all(pool)
+                .await
+        })?)
+    }
+
+    /// Ends an ACTIVE (or APPROVED) event and queues its `EventEnded` in one
+    /// transaction; `None` when no such event of this owner can end.
+    pub async fn end(
+        &self,
+        id: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+        message: impl FnOnce(&EventRow) -> Envelope,
+    ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
+        let sql = format!(
+            "UPDATE event_drafts SET status = 'ENDED', ended_at = $3, updated_at = $3, dedupe_key = NULL \
+             WHERE id = $1 AND user_id = $2 AND status IN ('ACTIVE', 'APPROVED') RETURNING {EVENT_COLUMNS}"
+        );
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let Some(row) = sqlx::query_as::<_, EventRow>(&sql)
+                .bind(id)
+                .bind(user_id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let envelope = message(&row);
+            outbox_insert!(&mut *tx, envelope).await?;
+            tx.commit().await?;
+            Ok(Some((row, envelope)))
+        })
+    }
+
+    /// Deletes a draft of this owner; whether one was deleted.
+    pub async fn delete_draft(&self, id: &str, user_id: i64) -> Result<bool, StoreError> {
+        Ok(with_db!(&self.db, pool => {
+            sqlx::query("DELETE FROM event_drafts WHERE id = $1 AND user_id = $2 AND status = 'DRAFT'")
+                .bind(id)
+                .bind(user_id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected() == 1)
+        })?)
+    }
+}
+
+fn push_filter<'a, DB>(builder: &mut sqlx::QueryBuilder<'a, DB>, user_id: i64, filter: &'a ListFilter)
+where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    builder.push_bind(user_id);
+    if let Some(status) = filter.status {
+        builder.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(objective) = filter.objective {
+        builder.push(" AND objective = ").push_bind(objective.label());
+    }
+    if let Some(query) = filter.query.as_deref() {
+        let pattern = like_pattern(query);
+        builder
+            .push(" AND LOWER(COALESCE(title, store_name)) LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'");
     }
 }

@@ -194,6 +194,26 @@ where
     }
 }
 
+/// Query-string extractor whose rejections are 400 answers in the error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| ApiQuery(v))
+            .map_err(|e| {
+                ApiError::bad_request(codes::INVALID_REQUEST, format!("쿼리 값이 올바르지 않습니다: {}", e.body_text()))
+            })
+    }
+}
+
 /// The caller, proven by a valid, unexpired, unrevoked bearer token.
 #[derive(Debug, Clone)]
 pub struct AuthUser {

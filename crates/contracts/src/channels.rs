@@ -1,0 +1,69 @@
+//! The six distribution channels. Codes travel upper-case; Korean names are for display.
+
+use serde::{Deserialize, Serialize};
+
+/// A distribution channel (SYSTEM.md §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Channel {
+    Uridongnetv,
+    Ringobiz,
+    Ginitv,
+    Instagram,
+    Naver,
+    Kakao,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::Uridongnetv,
+        Channel::Ringobiz,
+        Channel::Ginitv,
+        Channel::Instagram,
+        Channel::Naver,
+        Channel::Kakao,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Uridongnetv => "URIDONGNETV",
+            Channel::Ringobiz => "RINGOBIZ",
+            Channel::Ginitv => "GINITV",
+            Channel::Instagram => "INSTAGRAM",
+            Channel::Naver => "NAVER",
+            Channel::Kakao => "KAKAO",
+        }
+    }
+
+    /// The name owners know the channel by.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Channel::Uridongnetv => "우리동네TV",
+            Channel::Ringobiz => "링고비즈",
+            Channel::Ginitv => "지니TV",
+            Channel::Instagram => "Instagram",
+            Channel::Naver => "Naver Blog",
+            Channel::Kakao => "Kakao Channel",
+        }
+    }
+
+    /// Exactly one of the six codes.
+    pub fn parse(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.code()), Some(c));
+            assert_eq!(serde_json::to_value(c).expect("json"), c.code());
+        }
+        assert_eq!(Channel::parse("instagram"), None);
+        assert_eq!(Channel::parse("YOUTUBE"), None);
+    }
+}
