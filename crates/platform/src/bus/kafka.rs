@@ -2,7 +2,13 @@
 //! acknowledgement, and consumer groups that commit a record only after its
 //! handler is done (at-least-once).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use rdkafka::{
@@ -24,11 +30,15 @@ pub struct KafkaBus {
     brokers: String,
     producer: FutureProducer,
     publish_timeout: Duration,
+    /// Topics the system needs; created at start, or at the first publish
+    /// after the broker comes back if it was down at start.
+    topics: Vec<String>,
+    topics_ready: AtomicBool,
 }
 
 impl KafkaBus {
     /// Creates the producer; the broker may be down (the outbox covers that).
-    pub fn connect(brokers: &str, publish_timeout: Duration) -> Result<KafkaBus, BusError> {
+    pub fn connect(brokers: &str, topics: &[&str], publish_timeout: Duration) -> Result<KafkaBus, BusError> {
         let producer: FutureProducer = ClientConfig::new()
             .set("bootstrap.servers", brokers)
             .set("enable.idempotence", "true")
@@ -41,13 +51,15 @@ impl KafkaBus {
             brokers: brokers.to_string(),
             producer,
             publish_timeout,
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+            topics_ready: AtomicBool::new(false),
         })
     }
 
     /// Creates the topics the system uses; some brokers (tansu) do not
     /// auto-create them. Failures are logged: the outbox keeps messages until
     /// the broker and its topics exist.
-    pub async fn ensure_topics(&self, topics: &[&str]) {
+    pub async fn ensure_topics(&self) -> bool {
         let admin: Result<AdminClient<DefaultClientContext>, _> = ClientConfig::new()
             .set("bootstrap.servers", &self.brokers)
             .create();
@@ -55,14 +67,20 @@ impl KafkaBus {
             Ok(admin) => admin,
             Err(e) => {
                 tracing::warn!(error = %e, "kafka admin client unavailable");
-                return;
+                return false;
             }
         };
-        let new_topics: Vec<NewTopic> = topics
+        let new_topics: Vec<NewTopic> = self
+            .topics
             .iter()
             .map(|t| NewTopic::new(t, 1, TopicReplication::Fixed(1)))
             .collect();
-        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        // Short timeouts: a broker that is down must not hold up start-up;
+        // the next publish tries again.
+        let options = AdminOptions::new()
+            .operation_timeout(Some(self.publish_timeout))
+            .request_timeout(Some(self.publish_timeout));
+        let mut ready = true;
         match admin.create_topics(&new_topics, &options).await {
             Ok(results) => {
                 for result in results {
@@ -70,13 +88,19 @@ impl KafkaBus {
                         Ok(topic) => tracing::info!(topic, "kafka topic created"),
                         Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
                         Err((topic, code)) => {
+                            ready = false;
                             tracing::warn!(topic, ?code, "kafka topic not created")
                         }
                     }
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "kafka topics not created"),
+            Err(e) => {
+                ready = false;
+                tracing::warn!(error = %e, "kafka topics not created");
+            }
         }
+        self.topics_ready.store(ready, Ordering::Relaxed);
+        ready
     }
 
     fn consumer(&self, group: &str) -> Result<StreamConsumer, BusError> {
@@ -94,6 +118,9 @@ impl KafkaBus {
 #[async_trait]
 impl Bus for KafkaBus {
     async fn publish(&self, topic: &str, key: &str, payload: &str) -> Result<(), BusError> {
+        if !self.topics_ready.load(Ordering::Relaxed) && !self.ensure_topics().await {
+            return Err(BusError::Unavailable("topics could not be created".into()));
+        }
         let record = FutureRecord::to(topic).key(key).payload(payload);
         self.producer
             .send(record, Timeout::After(self.publish_timeout))

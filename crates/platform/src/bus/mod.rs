@@ -78,8 +78,8 @@ pub async fn from_url(
         .strip_prefix("kafka://")
         .filter(|b| !b.is_empty())
         .ok_or_else(|| BusError::Url(url.to_string()))?;
-    let bus = KafkaBus::connect(brokers, publish_timeout)?;
-    bus.ensure_topics(topics).await;
+    let bus = KafkaBus::connect(brokers, topics, publish_timeout)?;
+    bus.ensure_topics().await;
     Ok(Arc::new(bus))
 }
 
