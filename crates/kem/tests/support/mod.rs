@@ -1,0 +1,220 @@
+//! Starts the real app on port 0 with an isolated database, cache prefix and
+//! data dir, and drives it over HTTP like a client. Backends come from
+//! `KEM_TEST_DATABASE_URL` (PostgreSQL: a fresh database per test),
+//! `KEM_TEST_CACHE_URL` (Redis: a fresh key prefix per test) and
+//! `KEM_TEST_BUS_URL` (Kafka); without them, the embedded defaults.
+#![allow(dead_code)]
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use async_trait::async_trait;
+use platform::{
+    bus::{Delivery, MessageHandler, Outcome},
+    config::{Secret, Settings},
+};
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+pub struct TestApp {
+    pub app: kem::App,
+    pub base: String,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", ulid::Ulid::new().to_string().to_ascii_lowercase())
+}
+
+/// A fresh PostgreSQL database next to the one `url` names.
+pub async fn fresh_postgres(url: &str) -> String {
+    use sqlx::Connection;
+    let name = unique("kem_t_");
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect to KEM_TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+    let (base, _) = url.rsplit_once('/').expect("url has a database");
+    format!("{base}/{name}")
+}
+
+pub fn test_settings(dir: &std::path::Path) -> Settings {
+    let mut s = Settings::defaults();
+    s.listen = "127.0.0.1:0".parse().expect("addr");
+    s.data_dir = dir.to_path_buf();
+    s.jwt_secret = Secret::new("test-secret-test-secret-test-secret-123");
+    s.outbox_relay_interval_ms = 100;
+    if let Ok(url) = std::env::var("KEM_TEST_CACHE_URL") {
+        s.cache_url = url;
+        s.cache_key_prefix = unique("t") + ":";
+    }
+    if let Ok(url) = std::env::var("KEM_TEST_BUS_URL") {
+        s.bus_url = url;
+    }
+    s
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = test_settings(dir.path());
+    if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
+        settings.database_url = fresh_postgres(&url).await;
+        settings.database_max_connections = 5;
+    }
+    tweak(&mut settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let app = kem::start(settings, listener).await.expect("app starts");
+    TestApp {
+        base: app.base_url(),
+        app,
+        client: reqwest::Client::new(),
+        _dir: dir,
+    }
+}
+
+/// A status and a JSON body (Null when the body is empty or not JSON).
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The error code of an error answer, after checking the error shape.
+    pub fn code(&self) -> &str {
+        assert!(self.body["message"].is_string(), "error has a message: {}", self.body);
+        assert!(self.body["traceId"].as_str().is_some_and(|t| !t.is_empty()), "error has a traceId: {}", self.body);
+        self.body["code"].as_str().unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        let mut req = self.client.post(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        let mut req = self.client.put(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut req = self.client.delete(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        self.send(req).await
+    }
+
+    /// Registers an owner; answers (token, userId).
+    pub async fn register(&self, email: &str, phone: &str) -> (String, i64) {
+        let a = self.post("/api/users/register", None, registration(email, phone)).await;
+        assert_eq!(a.status, 201, "register: {}", a.body);
+        (a.body["token"].as_str().expect("token").to_string(), a.body["userId"].as_i64().expect("userId"))
+    }
+
+    /// Registers an owner with a generated email and phone.
+    pub async fn owner(&self) -> (String, i64) {
+        let n: u64 = rand_digits();
+        self.register(&format!("owner{n}@example.com"), &format!("010{:08}", n % 100_000_000)).await
+    }
+
+    /// Seed 1 with the seed's body for `user_id`; answers the draft id.
+    pub async fn draft(&self, token: &str, user_id: i64) -> String {
+        let a = self.post("/api/events/purposes", Some(token), seed_body(user_id)).await;
+        assert_eq!(a.status, 200, "purposes: {}", a.body);
+        a.body["eventDraftId"].as_str().expect("id").to_string()
+    }
+
+    /// Collects every message of `topic` through a fresh consumer group.
+    pub fn listen(&self, topic: &str) -> Arc<Collector> {
+        let collector = Arc::new(Collector::default());
+        self.app
+            .bus
+            .subscribe(topic, &unique("test-"), collector.clone(), CancellationToken::new())
+            .expect("subscribe");
+        collector
+    }
+}
+
+fn rand_digits() -> u64 {
+    let id = ulid::Ulid::new();
+    (id.random() as u64) % 10_000_000_000
+}
+
+pub fn registration(email: &str, phone: &str) -> Value {
+    json!({"name": "홍길동", "phoneNumber": phone, "email": email, "password": "Passw0rd!",
+           "storeName": "맛있는집", "industry": "음식점", "address": "서울시 강남구"})
+}
+
+pub fn seed_body(user_id: i64) -> Value {
+    json!({"userId": user_id, "objective": "신규 고객 유치", "storeName": "맛있는집",
+           "industry": "음식점", "address": "서울시 강남구"})
+}
+
+/// Keeps every delivery it is handed.
+#[derive(Default)]
+pub struct Collector {
+    pub seen: Mutex<Vec<Delivery>>,
+}
+
+#[async_trait]
+impl MessageHandler for Collector {
+    async fn handle(&self, delivery: &Delivery) -> Outcome {
+        self.seen.lock().expect("lock").push(delivery.clone());
+        Outcome::Done
+    }
+}
+
+impl Collector {
+    /// Waits (up to 30 s: a Kafka consumer group takes a while to join) until
+    /// `pred` holds for the messages with `key`, and answers them.
+    pub async fn wait_for_key(&self, key: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let mut found = Vec::new();
+        for _ in 0..300 {
+            found = self
+                .seen
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|d| d.key == key)
+                .map(|d| serde_json::from_str(&d.payload).expect("json payload"))
+                .collect();
+            if pred(&found) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        found
+    }
+}
