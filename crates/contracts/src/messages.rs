@@ -137,6 +137,9 @@ mod tests {
             objective: "매출 증대".into(),
             created_at: "2026-11-21T10:00:00Z".into(),
         };
-        assert_ne!(Envelope::wrap(&msg).message_id, Envelope::wrap(&msg).message_id);
+        assert_ne!(
+            Envelope::wrap(&msg).message_id,
+            Envelope::wrap(&msg).message_id
+        );
     }
 }

@@ -115,9 +115,14 @@ impl EventStatus {
     }
 
     pub fn parse(raw: &str) -> Option<EventStatus> {
-        [EventStatus::Draft, EventStatus::Approved, EventStatus::Active, EventStatus::Ended]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        [
+            EventStatus::Draft,
+            EventStatus::Approved,
+            EventStatus::Active,
+            EventStatus::Ended,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
     }
 
     /// The allowed moves. APPROVED may fall back to nothing: a failed
@@ -163,7 +168,11 @@ impl PurposeSelection {
     }
 
     /// Whether an existing draft of the same selection is still the one in progress.
-    pub fn is_repeat_of(status: EventStatus, created_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    pub fn is_repeat_of(
+        status: EventStatus,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> bool {
         status == EventStatus::Draft && now - created_at < IN_PROGRESS_WINDOW
     }
 }
@@ -174,22 +183,34 @@ mod tests {
 
     #[test]
     fn only_the_four_objectives_are_accepted() {
-        assert_eq!(Objective::parse("신규 고객 유치"), Ok(Objective::NewCustomers));
+        assert_eq!(
+            Objective::parse("신규 고객 유치"),
+            Ok(Objective::NewCustomers)
+        );
         assert_eq!(Objective::parse(" 재방문 유도 "), Ok(Objective::Revisit));
         assert_eq!(Objective::parse("매출 증대"), Ok(Objective::SalesIncrease));
         assert_eq!(Objective::parse("인지도 향상"), Ok(Objective::Awareness));
         for bad in ["", "신규고객유치", "NEW_CUSTOMERS", "매출", "인지도 향상!"] {
-            assert_eq!(Objective::parse(bad), Err(EventRuleError::InvalidObjective), "{bad}");
+            assert_eq!(
+                Objective::parse(bad),
+                Err(EventRuleError::InvalidObjective),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn store_info_names_every_missing_field() {
-        let ok = StoreInfo::parse(Some(" 맛있는집 "), Some("음식점"), Some("서울시 강남구")).expect("ok");
+        let ok = StoreInfo::parse(Some(" 맛있는집 "), Some("음식점"), Some("서울시 강남구"))
+            .expect("ok");
         assert_eq!(ok.store_name, "맛있는집");
         assert_eq!(
             StoreInfo::parse(Some(""), None, Some("  ")),
-            Err(EventRuleError::StoreInfoMissing(vec!["storeName", "industry", "address"]))
+            Err(EventRuleError::StoreInfoMissing(vec![
+                "storeName",
+                "industry",
+                "address"
+            ]))
         );
         let long = "가".repeat(101);
         assert!(StoreInfo::parse(Some(&long), Some("카페"), Some("부산")).is_err());
@@ -212,9 +233,21 @@ mod tests {
     #[test]
     fn a_repeat_within_thirty_minutes_of_a_draft_is_a_double_tap() {
         let now = Utc::now();
-        assert!(PurposeSelection::is_repeat_of(EventStatus::Draft, now - Duration::minutes(29), now));
-        assert!(!PurposeSelection::is_repeat_of(EventStatus::Draft, now - Duration::minutes(31), now));
-        assert!(!PurposeSelection::is_repeat_of(EventStatus::Approved, now, now));
+        assert!(PurposeSelection::is_repeat_of(
+            EventStatus::Draft,
+            now - Duration::minutes(29),
+            now
+        ));
+        assert!(!PurposeSelection::is_repeat_of(
+            EventStatus::Draft,
+            now - Duration::minutes(31),
+            now
+        ));
+        assert!(!PurposeSelection::is_repeat_of(
+            EventStatus::Approved,
+            now,
+            now
+        ));
     }
 
     #[test]
@@ -222,7 +255,11 @@ mod tests {
         let base = PurposeSelection {
             user_id: 1,
             objective: Objective::NewCustomers,
-            store: StoreInfo { store_name: "a".into(), industry: "b".into(), address: "c".into() },
+            store: StoreInfo {
+                store_name: "a".into(),
+                industry: "b".into(),
+                address: "c".into(),
+            },
         };
         let mut other = base.clone();
         other.store.address = "d".into();

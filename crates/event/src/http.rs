@@ -110,9 +110,14 @@ async fn select_purpose(
     if req.user_id.is_some_and(|id| id != auth.user_id) {
         return Err(EventError::Forbidden.into());
     }
-    let objective = Objective::parse(req.objective.as_deref().unwrap_or_default()).map_err(EventError::from)?;
-    let store = StoreInfo::parse(req.store_name.as_deref(), req.industry.as_deref(), req.address.as_deref())
-        .map_err(EventError::from)?;
+    let objective =
+        Objective::parse(req.objective.as_deref().unwrap_or_default()).map_err(EventError::from)?;
+    let store = StoreInfo::parse(
+        req.store_name.as_deref(),
+        req.industry.as_deref(),
+        req.address.as_deref(),
+    )
+    .map_err(EventError::from)?;
     let selection = PurposeSelection {
         user_id: auth.user_id,
         objective,
@@ -198,11 +203,23 @@ async fn list_events(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<EventView>>, ApiError> {
     let (page, size) = parse_paging(params.page.as_deref(), params.size.as_deref())?;
-    let status = match params.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let status = match params
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
-        Some(s) => Some(EventStatus::parse(s).ok_or_else(|| bad_query("status는 DRAFT, APPROVED, ACTIVE, ENDED 중 하나여야 합니다"))?),
+        Some(s) => Some(EventStatus::parse(s).ok_or_else(|| {
+            bad_query("status는 DRAFT, APPROVED, ACTIVE, ENDED 중 하나여야 합니다")
+        })?),
     };
-    let objective = match params.objective.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let objective = match params
+        .objective
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(o) => Some(Objective::parse(o).map_err(EventError::from)?),
     };
@@ -212,14 +229,21 @@ async fn list_events(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| q.chars().take(100).collect());
-    let filter = ListFilter { status, objective, query };
+    let filter = ListFilter {
+        status,
+        objective,
+        query,
+    };
     Ok(Json(service.list(auth.user_id, filter, page, size).await?))
 }
 
 /// Counts per status and the newest five events of each (UFR-EVENT-010).
 #[utoipa::path(get, path = "/api/events/dashboard", tag = "event", security(("bearer" = [])),
     responses((status = 200, body = Dashboard), (status = 401, body = ErrorBody)))]
-async fn dashboard(State(service): State<AppState>, auth: AuthUser) -> Result<Json<Dashboard>, ApiError> {
+async fn dashboard(
+    State(service): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<Dashboard>, ApiError> {
     Ok(Json(service.dashboard(auth.user_id).await?))
 }
 
@@ -250,8 +274,11 @@ async fn select_channels(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<ChannelsRequest>,
 ) -> Result<Json<EventView>, ApiError> {
-    let plan = ChannelPlan::parse(&req.channels, &req.channel_settings).map_err(EventError::from)?;
-    Ok(Json(service.select_channels(auth.user_id, &id, plan).await?))
+    let plan =
+        ChannelPlan::parse(&req.channels, &req.channel_settings).map_err(EventError::from)?;
+    Ok(Json(
+        service.select_channels(auth.user_id, &id, plan).await?,
+    ))
 }
 
 /// End an active event (UFR-EVENT-070); announces `EventEnded`.

@@ -143,11 +143,18 @@ pub struct EventService {
 
 impl EventService {
     pub fn new(store: EventStore, cache: Cache, outbox: Outbox) -> EventService {
-        EventService { store, cache, outbox }
+        EventService {
+            store,
+            cache,
+            outbox,
+        }
     }
 
     /// Seed 1 (UFR-EVENT-020).
-    pub async fn select_purpose(&self, selection: PurposeSelection) -> Result<EventView, EventError> {
+    pub async fn select_purpose(
+        &self,
+        selection: PurposeSelection,
+    ) -> Result<EventView, EventError> {
         // 1. The owner's in-progress draft: a double tap is answered from the cache.
         let purpose_key = purpose_key(selection.user_id);
         if let Some(view) = self.cache.get_json::<EventView>(&purpose_key).await {
@@ -209,7 +216,6 @@ impl EventService {
     }
 }
 
-
 impl EventService {
     /// Why a conditional write matched nothing: absent, another owner's, or the wrong status.
     async fn explain_miss(&self, user_id: i64, id: &str) -> EventError {
@@ -225,12 +231,19 @@ impl EventService {
     /// reader sees the previous state.
     async fn refresh_cache(&self, row: &EventRow) -> EventView {
         let view = EventView::from(row);
-        self.cache.set_json(&draft_key(&row.id), &view, DRAFT_TTL).await;
+        self.cache
+            .set_json(&draft_key(&row.id), &view, DRAFT_TTL)
+            .await;
         view
     }
 
     /// UFR-EVENT-040: the channels a draft will be published to, with their settings.
-    pub async fn select_channels(&self, user_id: i64, id: &str, plan: ChannelPlan) -> Result<EventView, EventError> {
+    pub async fn select_channels(
+        &self,
+        user_id: i64,
+        id: &str,
+        plan: ChannelPlan,
+    ) -> Result<EventView, EventError> {
         let channels = serde_json::to_string(&plan.channels).unwrap_or_else(|_| "[]".into());
         let settings: serde_json::Map<String, serde_json::Value> = plan
             .settings
@@ -238,14 +251,24 @@ impl EventService {
             .map(|(c, v)| (c.code().to_string(), v.clone()))
             .collect();
         let settings = serde_json::Value::Object(settings).to_string();
-        match self.store.set_channels(id, user_id, &channels, &settings).await? {
+        match self
+            .store
+            .set_channels(id, user_id, &channels, &settings)
+            .await?
+        {
             Some(row) => Ok(self.refresh_cache(&row).await),
             None => Err(self.explain_miss(user_id, id).await),
         }
     }
 
     /// The owner's events, newest first.
-    pub async fn list(&self, user_id: i64, filter: ListFilter, page: i64, size: i64) -> Result<Page<EventView>, EventError> {
+    pub async fn list(
+        &self,
+        user_id: i64,
+        filter: ListFilter,
+        page: i64,
+        size: i64,
+    ) -> Result<Page<EventView>, EventError> {
         let (rows, total) = self.store.list(user_id, &filter, page, size).await?;
         Ok(Page {
             items: rows.iter().map(EventView::from).collect(),

@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
-use platform::{db::{Db, StoreError}, outbox_insert, with_db};
+use platform::{
+    db::{Db, StoreError},
+    outbox_insert, with_db,
+};
 
 use crate::domain::{EventStatus, Objective, PurposeSelection};
 
@@ -243,8 +246,11 @@ impl EventStore {
     }
 }
 
-fn push_filter<'a, DB>(builder: &mut sqlx::QueryBuilder<'a, DB>, user_id: i64, filter: &'a ListFilter)
-where
+fn push_filter<'a, DB>(
+    builder: &mut sqlx::QueryBuilder<'a, DB>,
+    user_id: i64,
+    filter: &'a ListFilter,
+) where
     DB: sqlx::Database,
     i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
@@ -255,7 +261,9 @@ where
         builder.push(" AND status = ").push_bind(status.as_str());
     }
     if let Some(objective) = filter.objective {
-        builder.push(" AND objective = ").push_bind(objective.label());
+        builder
+            .push(" AND objective = ")
+            .push_bind(objective.label());
     }
     if let Some(query) = filter.query.as_deref() {
         let pattern = like_pattern(query);

@@ -2,7 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::{http::StatusCode, response::{IntoResponse, Response}, routing::get, Extension, Json, Router};
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::get,
+    Extension, Json, Router,
+};
 use platform::{bus::Bus, cache::Cache, db::Db, http::ApiError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,15 +22,20 @@ pub struct Readiness {
 }
 
 pub fn router() -> OpenApiRouter {
-    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
 }
 
 pub fn openapi_route(doc: utoipa::openapi::OpenApi) -> Router {
     let doc = Arc::new(doc);
-    Router::new().route("/openapi.json", get(move || {
-        let doc = doc.clone();
-        async move { Json((*doc).clone()) }
-    }))
+    Router::new().route(
+        "/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json((*doc).clone()) }
+        }),
+    )
 }
 
 #[derive(Serialize, ToSchema)]
@@ -56,8 +66,16 @@ struct Ready {
 
 fn check<E: std::fmt::Display>(backend: &'static str, result: Result<(), E>) -> Check {
     match result {
-        Ok(()) => Check { status: "UP", backend, error: None },
-        Err(e) => Check { status: "DOWN", backend, error: Some(e.to_string()) },
+        Ok(()) => Check {
+            status: "UP",
+            backend,
+            error: None,
+        },
+        Err(e) => Check {
+            status: "DOWN",
+            backend,
+            error: Some(e.to_string()),
+        },
     }
 }
 
@@ -67,13 +85,29 @@ fn check<E: std::fmt::Display>(backend: &'static str, result: Result<(), E>) -> 
 async fn readyz(Extension(r): Extension<Readiness>) -> (StatusCode, Json<Ready>) {
     let mut checks = std::collections::BTreeMap::new();
     for (name, db) in &r.dbs {
-        checks.insert(format!("database.{name}"), check(db.backend(), db.ping().await));
+        checks.insert(
+            format!("database.{name}"),
+            check(db.backend(), db.ping().await),
+        );
     }
-    checks.insert("cache".into(), check(r.cache.backend_name(), r.cache.ping().await));
+    checks.insert(
+        "cache".into(),
+        check(r.cache.backend_name(), r.cache.ping().await),
+    );
     checks.insert("bus".into(), check(r.bus.name(), r.bus.ping().await));
     let up = checks.values().all(|c| c.status == "UP");
-    let status = if up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(Ready { status: if up { "UP" } else { "DOWN" }, checks }))
+    let status = if up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Ready {
+            status: if up { "UP" } else { "DOWN" },
+            checks,
+        }),
+    )
 }
 
 /// A panic in a handler becomes a plain 500 in the error shape.

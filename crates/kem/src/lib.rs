@@ -77,7 +77,11 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<Vec<(&'static str, D
         )
         .await?;
         db.migrate(def.name, &(def.migrations)()).await?;
-        tracing::info!(service = def.name, backend = db.backend(), "migrations applied");
+        tracing::info!(
+            service = def.name,
+            backend = db.backend(),
+            "migrations applied"
+        );
         dbs.push((def.name, db));
     }
     Ok(dbs)
@@ -157,8 +161,8 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         Duration::from_millis(settings.bus_publish_timeout_ms),
     )
     .await?;
-    let secret = load_or_create_secret(&settings.jwt_secret, &settings.data_dir)
-        .context("jwt secret")?;
+    let secret =
+        load_or_create_secret(&settings.jwt_secret, &settings.data_dir).context("jwt secret")?;
     let tokens = Arc::new(Tokens::new(
         &secret,
         Duration::from_secs(settings.token_ttl_secs),
@@ -177,7 +181,10 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             tokens: tokens.clone(),
             shutdown: shutdown.clone(),
         };
-        let def = SERVICES.iter().find(|s| s.name == *name).context("service")?;
+        let def = SERVICES
+            .iter()
+            .find(|s| s.name == *name)
+            .context("service")?;
         let module = (def.module)(&deps);
         tracing::info!(service = module.name, "service mounted");
         api = api.merge(module.router);
@@ -195,7 +202,9 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         .layer(Extension(readiness))
         .layer(Extension(tokens))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(health::panic_answer))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            health::panic_answer,
+        ))
         .layer(middleware::from_fn(trace_requests));
 
     let addr = listener.local_addr()?;
@@ -224,7 +233,9 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let userinfo = &url[scheme_end + 3..at];
             match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme_end], &url[at + 1..]),
+                Some((user, _)) => {
+                    format!("{}://{user}:***@{}", &url[..scheme_end], &url[at + 1..])
+                }
                 None => url.to_string(),
             }
         }
@@ -236,7 +247,10 @@ pub fn redact_url(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_in_urls_are_redacted() {
-        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact_url("sqlite://"), "sqlite://");
         assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }

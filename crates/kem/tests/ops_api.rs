@@ -12,7 +12,11 @@ async fn health_and_readiness_name_every_backend() {
     let r = t.get("/readyz", None).await;
     assert_eq!(r.status, 200, "{}", r.body);
     for check in ["database.user", "database.event", "cache", "bus"] {
-        assert_eq!(r.body["checks"][check]["status"], "UP", "{check}: {}", r.body);
+        assert_eq!(
+            r.body["checks"][check]["status"], "UP",
+            "{check}: {}",
+            r.body
+        );
     }
 }
 
@@ -40,7 +44,10 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/healthz", "get"),
         ("/readyz", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
     }
 }
 

@@ -14,7 +14,9 @@ async fn the_seed_request_answers_the_seed_response_and_publishes_event_draft_cr
     let (token, user) = t.owner().await;
     let topic = t.listen("event-topic");
 
-    let a = t.post("/api/events/purposes", Some(&token), seed_body(user)).await;
+    let a = t
+        .post("/api/events/purposes", Some(&token), seed_body(user))
+        .await;
     assert_eq!(a.status, 200, "{}", a.body);
     let id = a.body["eventDraftId"].as_str().expect("id").to_string();
     assert!(id.starts_with("draft-"));
@@ -24,7 +26,11 @@ async fn the_seed_request_answers_the_seed_response_and_publishes_event_draft_cr
     );
 
     let messages = topic.wait_for_key(&id, |m| !m.is_empty()).await;
-    assert_eq!(messages.len(), 1, "one EventDraftCreated keyed by the draft id");
+    assert_eq!(
+        messages.len(),
+        1,
+        "one EventDraftCreated keyed by the draft id"
+    );
     let m = &messages[0];
     assert_eq!(m["eventType"], "EventDraftCreated");
     assert_eq!(m["eventDraftId"], id.as_str());
@@ -33,7 +39,11 @@ async fn the_seed_request_answers_the_seed_response_and_publishes_event_draft_cr
     assert!(m["messageId"].as_str().is_some_and(|s| !s.is_empty()));
     let created = m["createdAt"].as_str().expect("createdAt");
     assert!(created.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(created).is_ok());
-    assert_eq!(m.as_object().map(|o| o.len()), Some(6), "flat JSON with the payload verbatim: {m}");
+    assert_eq!(
+        m.as_object().map(|o| o.len()),
+        Some(6),
+        "flat JSON with the payload verbatim: {m}"
+    );
 }
 
 #[tokio::test]
@@ -42,24 +52,46 @@ async fn the_draft_is_cached_for_a_day_and_the_owners_in_progress_draft_for_thir
     let (token, user) = t.owner().await;
     let id = t.draft(&token, user).await;
 
-    let draft_ttl = t.app.cache.ttl(&format!("draft:event:{id}")).await.expect("draft key");
-    assert!(draft_ttl > Duration::from_secs(24 * 3600 - 60) && draft_ttl <= Duration::from_secs(24 * 3600));
-    let cached: serde_json::Value = t.app.cache.get_json(&format!("draft:event:{id}")).await.expect("value");
+    let draft_ttl = t
+        .app
+        .cache
+        .ttl(&format!("draft:event:{id}"))
+        .await
+        .expect("draft key");
+    assert!(
+        draft_ttl > Duration::from_secs(24 * 3600 - 60)
+            && draft_ttl <= Duration::from_secs(24 * 3600)
+    );
+    let cached: serde_json::Value = t
+        .app
+        .cache
+        .get_json(&format!("draft:event:{id}"))
+        .await
+        .expect("value");
     assert_eq!(cached["objective"], "신규 고객 유치");
     assert_eq!(cached["storeName"], "맛있는집");
     assert_eq!(cached["industry"], "음식점");
     assert_eq!(cached["address"], "서울시 강남구");
     assert_eq!(cached["status"], "DRAFT");
 
-    let purpose_ttl = t.app.cache.ttl(&format!("purpose:{user}")).await.expect("purpose key");
-    assert!(purpose_ttl > Duration::from_secs(30 * 60 - 60) && purpose_ttl <= Duration::from_secs(30 * 60));
+    let purpose_ttl = t
+        .app
+        .cache
+        .ttl(&format!("purpose:{user}"))
+        .await
+        .expect("purpose key");
+    assert!(
+        purpose_ttl > Duration::from_secs(30 * 60 - 60)
+            && purpose_ttl <= Duration::from_secs(30 * 60)
+    );
 }
 
 #[tokio::test]
 async fn all_four_objectives_are_accepted() {
     let t = spawn().await;
     let (token, user) = t.owner().await;
-    for objective in ["신규 고객 유치", "재방문 유도", "매출 증대", "인지도 향상"] {
+    for objective in ["신규 고객 유치", "재방문 유도", "매출 증대", "인지도 향상"]
+    {
         let mut body = seed_body(user);
         body["objective"] = json!(objective);
         let a = t.post("/api/events/purposes", Some(&token), body).await;
@@ -78,9 +110,15 @@ async fn each_bad_input_gets_its_code_and_creates_nothing() {
         body
     };
     let mut missing_store = seed_body(user);
-    missing_store.as_object_mut().expect("object").remove("storeName");
+    missing_store
+        .as_object_mut()
+        .expect("object")
+        .remove("storeName");
     let mut missing_objective = seed_body(user);
-    missing_objective.as_object_mut().expect("object").remove("objective");
+    missing_objective
+        .as_object_mut()
+        .expect("object")
+        .remove("objective");
     let cases = [
         (with("objective", json!("신규고객유치")), 400, "EVENT_001"),
         (with("objective", json!("")), 400, "EVENT_001"),
@@ -95,12 +133,19 @@ async fn each_bad_input_gets_its_code_and_creates_nothing() {
         (json!([1, 2]), 400, "COMMON_400"),
     ];
     for (body, status, code) in cases {
-        let a = t.post("/api/events/purposes", Some(&token), body.clone()).await;
+        let a = t
+            .post("/api/events/purposes", Some(&token), body.clone())
+            .await;
         assert_eq!((a.status, a.code()), (status, code), "{body}");
     }
     let raw = t
-        .send(t.client.post(t.url("/api/events/purposes")).bearer_auth(&token)
-            .header("content-type", "application/json").body("{\"objective\": "))
+        .send(
+            t.client
+                .post(t.url("/api/events/purposes"))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .body("{\"objective\": "),
+        )
         .await;
     assert_eq!((raw.status, raw.code()), (400, "COMMON_400"));
     let list = t.get("/api/events", Some(&token)).await;
@@ -112,7 +157,9 @@ async fn without_a_valid_token_the_answer_is_401() {
     let t = spawn().await;
     let a = t.post("/api/events/purposes", None, seed_body(1)).await;
     assert_eq!((a.status, a.code()), (401, "AUTH_001"));
-    let a = t.post("/api/events/purposes", Some("not.a.jwt"), seed_body(1)).await;
+    let a = t
+        .post("/api/events/purposes", Some("not.a.jwt"), seed_body(1))
+        .await;
     assert_eq!((a.status, a.code()), (401, "AUTH_001"));
 }
 
@@ -186,7 +233,10 @@ async fn the_owner_reads_the_draft_others_get_403_and_unknown_ids_404() {
     assert_eq!(a.body["userId"], user);
     let a = t.get(&format!("/api/events/{id}"), Some(&other)).await;
     assert_eq!((a.status, a.code()), (403, "EVENT_003"));
-    assert!(a.body.get("objective").is_none(), "nothing of the draft leaks");
+    assert!(
+        a.body.get("objective").is_none(),
+        "nothing of the draft leaks"
+    );
     // Cold cache: the same answers come from the database.
     t.app.cache.delete(&format!("draft:event:{id}")).await;
     let a = t.get(&format!("/api/events/{id}"), Some(&other)).await;
@@ -195,6 +245,8 @@ async fn the_owner_reads_the_draft_others_get_403_and_unknown_ids_404() {
     assert_eq!(a.body["status"], "DRAFT");
     let a = t.get("/api/events/draft-doesnotexist", Some(&token)).await;
     assert_eq!((a.status, a.code()), (404, "EVENT_404"));
-    let a = t.get(&format!("/api/events/{}", "x".repeat(300)), Some(&token)).await;
+    let a = t
+        .get(&format!("/api/events/{}", "x".repeat(300)), Some(&token))
+        .await;
     assert_eq!((a.status, a.code()), (404, "EVENT_404"));
 }

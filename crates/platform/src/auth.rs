@@ -100,7 +100,12 @@ impl Tokens {
                 _ => AuthError::Invalid,
             })?;
         let user_id = data.claims.sub.parse().map_err(|_| AuthError::Invalid)?;
-        if self.cache.get_json::<bool>(&revoked_key(&data.claims.jti)).await == Some(true) {
+        if self
+            .cache
+            .get_json::<bool>(&revoked_key(&data.claims.jti))
+            .await
+            == Some(true)
+        {
             return Err(AuthError::Revoked);
         }
         Ok(Claims {
@@ -137,7 +142,11 @@ pub fn load_or_create_secret(
     std::fs::create_dir_all(data_dir)?;
     let mut secret = [0u8; 48];
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut secret);
-    let encoded: Vec<u8> = secret.iter().map(|b| format!("{b:02x}")).collect::<String>().into_bytes();
+    let encoded: Vec<u8> = secret
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .into_bytes();
     std::fs::write(&path, &encoded)?;
     #[cfg(unix)]
     {
@@ -179,9 +188,15 @@ mod tests {
             Duration::from_secs(60),
             Cache::with_backend(Arc::new(MemoryCache::new(10)), "", Duration::from_secs(1)),
         );
-        assert!(matches!(other.verify(&issued.token).await, Err(AuthError::Invalid)));
+        assert!(matches!(
+            other.verify(&issued.token).await,
+            Err(AuthError::Invalid)
+        ));
         t.mark_revoked(&issued.jti, issued.expires_at).await;
-        assert!(matches!(t.verify(&issued.token).await, Err(AuthError::Revoked)));
+        assert!(matches!(
+            t.verify(&issued.token).await,
+            Err(AuthError::Revoked)
+        ));
     }
 
     #[tokio::test]
@@ -189,6 +204,9 @@ mod tests {
         let t = tokens(Duration::from_secs(1));
         let issued = t.issue(1).expect("issue");
         tokio::time::sleep(Duration::from_millis(2100)).await;
-        assert!(matches!(t.verify(&issued.token).await, Err(AuthError::Expired)));
+        assert!(matches!(
+            t.verify(&issued.token).await,
+            Err(AuthError::Expired)
+        ));
     }
 }

@@ -81,7 +81,9 @@ impl Cache {
 
     /// The value under `key`, or `None` on a miss, a failure or an unreadable value.
     pub async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let raw = self.guarded("get", self.backend.get(&self.key(key))).await??;
+        let raw = self
+            .guarded("get", self.backend.get(&self.key(key)))
+            .await??;
         match serde_json::from_str(&raw) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -262,7 +264,10 @@ impl CacheBackend for RedisCache {
 
     async fn delete(&self, key: &str) -> Result<(), CacheError> {
         let mut conn = self.conn().await?;
-        redis::cmd("DEL").arg(key).query_async::<()>(&mut conn).await?;
+        redis::cmd("DEL")
+            .arg(key)
+            .query_async::<()>(&mut conn)
+            .await?;
         Ok(())
     }
 
@@ -288,13 +293,21 @@ mod tests {
     use super::*;
 
     fn memory() -> Cache {
-        Cache::with_backend(Arc::new(MemoryCache::new(100)), "t:", Duration::from_secs(1))
+        Cache::with_backend(
+            Arc::new(MemoryCache::new(100)),
+            "t:",
+            Duration::from_secs(1),
+        )
     }
 
     #[tokio::test]
     async fn memory_cache_round_trips_json_and_honours_ttl() {
         let cache = memory();
-        assert!(cache.set_json("k", &vec![1, 2], Duration::from_millis(150)).await);
+        assert!(
+            cache
+                .set_json("k", &vec![1, 2], Duration::from_millis(150))
+                .await
+        );
         assert_eq!(cache.get_json::<Vec<i32>>("k").await, Some(vec![1, 2]));
         let ttl = cache.ttl("k").await.expect("ttl");
         assert!(ttl <= Duration::from_millis(150));

@@ -79,7 +79,10 @@ pub enum ConfigError {
 
 impl Settings {
     /// Loads defaults → `file` → `KEM_*` env → `cli`, then validates.
-    pub fn load(file: Option<&std::path::Path>, cli: CliOverrides) -> Result<Settings, ConfigError> {
+    pub fn load(
+        file: Option<&std::path::Path>,
+        cli: CliOverrides,
+    ) -> Result<Settings, ConfigError> {
         let mut figment = Figment::from(Toml::string(DEFAULTS_TOML));
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
@@ -102,7 +105,10 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let scheme_ok = |url: &str, schemes: &[&str]| schemes.iter().any(|s| url.starts_with(s));
-        if !scheme_ok(&self.database_url, &["sqlite:", "postgres://", "postgresql://"]) {
+        if !scheme_ok(
+            &self.database_url,
+            &["sqlite:", "postgres://", "postgresql://"],
+        ) {
             return Err(invalid("database_url", "use sqlite:// or postgres://"));
         }
         if !scheme_ok(&self.cache_url, &["memory://", "redis://", "rediss://"]) {
@@ -165,6 +171,12 @@ mod tests {
     fn unknown_backend_schemes_are_refused() {
         let mut s = Settings::defaults();
         s.cache_url = "memcached://x".into();
-        assert!(matches!(s.validate(), Err(ConfigError::Invalid { name: "cache_url", .. })));
+        assert!(matches!(
+            s.validate(),
+            Err(ConfigError::Invalid {
+                name: "cache_url",
+                ..
+            })
+        ));
     }
 }

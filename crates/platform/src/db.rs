@@ -71,7 +71,11 @@ impl Db {
         };
         if let Some(rest) = url.strip_prefix("sqlite:") {
             let dir = rest.trim_start_matches("//");
-            let dir = if dir.is_empty() { data_dir } else { Path::new(dir) };
+            let dir = if dir.is_empty() {
+                data_dir
+            } else {
+                Path::new(dir)
+            };
             std::fs::create_dir_all(dir)
                 .map_err(|e| DbError::DataDir(dir.display().to_string(), e))?;
             let options = SqliteConnectOptions::new()

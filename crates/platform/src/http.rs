@@ -34,7 +34,10 @@ pub async fn trace_requests(request: Request, next: Next) -> Response {
         .unwrap_or_else(|| ulid::Ulid::new().to_string());
     let span = tracing::info_span!("request", trace_id = %id, method = %request.method(), path = %request.uri().path());
     let mut response = TRACE_ID
-        .scope(id.clone(), tracing::Instrument::instrument(next.run(request), span))
+        .scope(
+            id.clone(),
+            tracing::Instrument::instrument(next.run(request), span),
+        )
         .await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
@@ -189,7 +192,10 @@ where
             .await
             .map(|axum::extract::Path(v)| ApiPath(v))
             .map_err(|e| {
-                ApiError::bad_request(codes::INVALID_REQUEST, format!("경로 값이 올바르지 않습니다: {}", e.body_text()))
+                ApiError::bad_request(
+                    codes::INVALID_REQUEST,
+                    format!("경로 값이 올바르지 않습니다: {}", e.body_text()),
+                )
             })
     }
 }
@@ -209,7 +215,10 @@ where
             .await
             .map(|axum::extract::Query(v)| ApiQuery(v))
             .map_err(|e| {
-                ApiError::bad_request(codes::INVALID_REQUEST, format!("쿼리 값이 올바르지 않습니다: {}", e.body_text()))
+                ApiError::bad_request(
+                    codes::INVALID_REQUEST,
+                    format!("쿼리 값이 올바르지 않습니다: {}", e.body_text()),
+                )
             })
     }
 }
@@ -235,11 +244,18 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
-                ApiError::new(StatusCode::UNAUTHORIZED, codes::AUTH_MISSING, "로그인이 필요합니다")
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    codes::AUTH_MISSING,
+                    "로그인이 필요합니다",
+                )
             })?;
         let claims = tokens.verify(token).await.map_err(|e| match e {
             AuthError::Expired => ApiError::new(
@@ -268,7 +284,11 @@ impl<S: Send + Sync> FromRequestParts<S> for AuthUser {
 
 /// Answer for unknown routes.
 pub async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "요청한 경로를 찾을 수 없습니다")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        "요청한 경로를 찾을 수 없습니다",
+    )
 }
 
 /// Registers the bearer scheme in the OpenAPI document.

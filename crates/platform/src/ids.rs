@@ -3,7 +3,10 @@
 /// A new id such as `draft-01jd3v9q8f2c7m6t5x4w3z2y1a`: unique across
 /// processes and databases (so bus keys never collide) and sortable by creation.
 pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}-{}", ulid::Ulid::new().to_string().to_ascii_lowercase())
+    format!(
+        "{prefix}-{}",
+        ulid::Ulid::new().to_string().to_ascii_lowercase()
+    )
 }
 
 #[cfg(test)]

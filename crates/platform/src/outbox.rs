@@ -21,7 +21,8 @@ use tokio_util::sync::CancellationToken;
 use crate::{bus::Bus, db::Db, with_db};
 
 /// The INSERT every service runs inside its transaction.
-pub const INSERT_SQL: &str = "INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
+pub const INSERT_SQL: &str =
+    "INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
                               VALUES ($1, $2, $3, $4, $5)";
 
 /// Inserts an [`Envelope`] into the outbox on `$conn` (a transaction).
@@ -82,7 +83,15 @@ impl Outbox {
             return;
         }
         for envelope in envelopes {
-            if !self.publish(&envelope.message_id, &envelope.topic, &envelope.key, &envelope.payload).await {
+            if !self
+                .publish(
+                    &envelope.message_id,
+                    &envelope.topic,
+                    &envelope.key,
+                    &envelope.payload,
+                )
+                .await
+            {
                 return;
             }
         }
@@ -154,7 +163,11 @@ impl Outbox {
 
 /// Deletes acknowledged rows in batches: one statement per burst instead of
 /// one per message keeps the write path short.
-async fn delete_sent(db: Db, mut sent: mpsc::UnboundedReceiver<String>, shutdown: CancellationToken) {
+async fn delete_sent(
+    db: Db,
+    mut sent: mpsc::UnboundedReceiver<String>,
+    shutdown: CancellationToken,
+) {
     let mut batch = Vec::with_capacity(256);
     loop {
         let received = tokio::select! {
@@ -208,7 +221,10 @@ mod tests {
             if self.down.load(Ordering::SeqCst) {
                 return Err(BusError::Unavailable("switched off".into()));
             }
-            self.received.lock().expect("lock").push(payload.to_string());
+            self.received
+                .lock()
+                .expect("lock")
+                .push(payload.to_string());
             Ok(())
         }
         fn subscribe(
@@ -229,7 +245,9 @@ mod tests {
     }
 
     async fn sqlite_with_outbox(dir: &std::path::Path) -> Db {
-        let db = Db::connect("sqlite://", dir, "outbox_test", 2).await.expect("db");
+        let db = Db::connect("sqlite://", dir, "outbox_test", 2)
+            .await
+            .expect("db");
         with_db!(&db, pool => sqlx::query(
             "CREATE TABLE outbox (message_id TEXT PRIMARY KEY, topic TEXT NOT NULL, msg_key TEXT NOT NULL, \
              payload TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
@@ -270,20 +288,35 @@ mod tests {
         let db = sqlite_with_outbox(dir.path()).await;
         let broker = Arc::new(SwitchableBroker::default());
         let stop = CancellationToken::new();
-        let (outbox, _tasks) =
-            Outbox::start(db.clone(), broker.clone(), Duration::from_secs(3600), stop.clone());
+        let (outbox, _tasks) = Outbox::start(
+            db.clone(),
+            broker.clone(),
+            Duration::from_secs(3600),
+            stop.clone(),
+        );
 
         broker.down.store(true, Ordering::SeqCst);
         let env = envelope(1);
         commit(&db, &env).await;
         outbox.send(std::slice::from_ref(&env)).await;
-        assert_eq!(outbox.pending().await.expect("count"), 1, "kept while the broker is down");
+        assert_eq!(
+            outbox.pending().await.expect("count"),
+            1,
+            "kept while the broker is down"
+        );
         assert!(broker.received.lock().expect("lock").is_empty());
 
         broker.down.store(false, Ordering::SeqCst);
         assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 1);
-        assert_eq!(wait_pending(&outbox, 0).await, 0, "deleted once acknowledged");
-        assert_eq!(*broker.received.lock().expect("lock"), vec![env.payload.clone()]);
+        assert_eq!(
+            wait_pending(&outbox, 0).await,
+            0,
+            "deleted once acknowledged"
+        );
+        assert_eq!(
+            *broker.received.lock().expect("lock"),
+            vec![env.payload.clone()]
+        );
         stop.cancel();
     }
 
@@ -293,8 +326,12 @@ mod tests {
         let db = sqlite_with_outbox(dir.path()).await;
         let broker = Arc::new(SwitchableBroker::default());
         let stop = CancellationToken::new();
-        let (outbox, _tasks) =
-            Outbox::start(db.clone(), broker.clone(), Duration::from_secs(3600), stop.clone());
+        let (outbox, _tasks) = Outbox::start(
+            db.clone(),
+            broker.clone(),
+            Duration::from_secs(3600),
+            stop.clone(),
+        );
         let envs: Vec<Envelope> = (0..3).map(envelope).collect();
         for env in &envs {
             commit(&db, env).await;
@@ -305,5 +342,4 @@ mod tests {
         assert_eq!(broker.received.lock().expect("lock").len(), 3);
         stop.cancel();
     }
-
 }

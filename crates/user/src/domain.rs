@@ -86,7 +86,10 @@ impl PhoneNumber {
     pub fn parse(raw: &str) -> Result<PhoneNumber, InvalidField> {
         let digits: String = raw.chars().filter(|c| *c != '-' && *c != ' ').collect();
         if !(10..=11).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(invalid("phoneNumber", "전화번호는 숫자 10~11자리로 입력해 주세요"));
+            return Err(invalid(
+                "phoneNumber",
+                "전화번호는 숫자 10~11자리로 입력해 주세요",
+            ));
         }
         Ok(PhoneNumber(digits))
     }
@@ -180,7 +183,10 @@ pub fn parse_business_hours(raw: Option<&str>) -> Result<Option<String>, Invalid
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) if s.chars().count() <= 100 => Ok(Some(s.to_string())),
-        Some(_) => Err(invalid("businessHours", "영업시간은 100자 이내로 입력해 주세요")),
+        Some(_) => Err(invalid(
+            "businessHours",
+            "영업시간은 100자 이내로 입력해 주세요",
+        )),
     }
 }
 
@@ -210,8 +216,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Owner@Example.COM ").expect("ok").as_str(), "owner@example.com");
-        for bad in ["", "no-at", "a@b", "a@@b.com", "@b.com", "a b@c.com", "a@b..com", "a@.com"] {
+        assert_eq!(
+            Email::parse("  Owner@Example.COM ").expect("ok").as_str(),
+            "owner@example.com"
+        );
+        for bad in [
+            "",
+            "no-at",
+            "a@b",
+            "a@@b.com",
+            "@b.com",
+            "a b@c.com",
+            "a@b..com",
+            "a@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -220,15 +238,28 @@ mod tests {
     fn passwords_need_letters_digits_and_a_symbol() {
         assert!(Password::parse("Passw0rd!").is_ok());
         assert!(Password::parse("비밀번호1234!").is_ok());
-        for weak in ["short1!", "password!", "12345678!", "Password1", "        ", &"a1!".repeat(50)] {
+        for weak in [
+            "short1!",
+            "password!",
+            "12345678!",
+            "Password1",
+            "        ",
+            &"a1!".repeat(50),
+        ] {
             assert!(Password::parse(weak).is_err(), "{weak} should be weak");
         }
     }
 
     #[test]
     fn phone_numbers_lose_hyphens_and_need_ten_or_eleven_digits() {
-        assert_eq!(PhoneNumber::parse("010-1234-5678").expect("ok").as_str(), "01012345678");
-        assert_eq!(PhoneNumber::parse("02-1234-5678").expect("ok").as_str(), "0212345678");
+        assert_eq!(
+            PhoneNumber::parse("010-1234-5678").expect("ok").as_str(),
+            "01012345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("02-1234-5678").expect("ok").as_str(),
+            "0212345678"
+        );
         for bad in ["010-123", "0101234567890", "010-abcd-5678", ""] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad} should be refused");
         }
@@ -246,16 +277,28 @@ mod tests {
             address: Some("서울시 강남구"),
             business_hours: None,
         };
-        assert_eq!(Registration::parse(input).expect_err("blank store").field, "storeName");
+        assert_eq!(
+            Registration::parse(input).expect_err("blank store").field,
+            "storeName"
+        );
     }
 
     #[test]
     fn the_fifth_failure_locks_the_account_for_the_lock_period() {
-        let policy = LockoutPolicy { max_failures: 5, lock_for: Duration::minutes(5) };
+        let policy = LockoutPolicy {
+            max_failures: 5,
+            lock_for: Duration::minutes(5),
+        };
         let now = Utc::now();
         assert_eq!(policy.lock_after(4, now), None);
         let until = policy.lock_after(5, now).expect("locked");
-        assert!(LockoutPolicy::is_locked(Some(until), now + Duration::minutes(4)));
-        assert!(!LockoutPolicy::is_locked(Some(until), now + Duration::minutes(6)));
+        assert!(LockoutPolicy::is_locked(
+            Some(until),
+            now + Duration::minutes(4)
+        ));
+        assert!(!LockoutPolicy::is_locked(
+            Some(until),
+            now + Duration::minutes(6)
+        ));
     }
 }

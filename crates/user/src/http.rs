@@ -31,9 +31,19 @@ pub fn router(service: AppState) -> OpenApiRouter {
 impl From<UserError> for ApiError {
     fn from(e: UserError) -> ApiError {
         match e {
-            UserError::Invalid(field) => ApiError::bad_request(codes::USER_INVALID_INPUT, field.message),
-            UserError::EmailTaken => ApiError::new(StatusCode::CONFLICT, codes::USER_EMAIL_TAKEN, "이미 가입된 이메일입니다"),
-            UserError::PhoneTaken => ApiError::new(StatusCode::CONFLICT, codes::USER_PHONE_TAKEN, "이미 가입된 전화번호입니다"),
+            UserError::Invalid(field) => {
+                ApiError::bad_request(codes::USER_INVALID_INPUT, field.message)
+            }
+            UserError::EmailTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::USER_EMAIL_TAKEN,
+                "이미 가입된 이메일입니다",
+            ),
+            UserError::PhoneTaken => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::USER_PHONE_TAKEN,
+                "이미 가입된 전화번호입니다",
+            ),
             UserError::BadCredentials => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 codes::USER_BAD_CREDENTIALS,
@@ -42,14 +52,25 @@ impl From<UserError> for ApiError {
             UserError::Locked { retry_after_secs } => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 codes::USER_LOCKED,
-                format!("로그인 실패가 반복되어 계정이 잠겼습니다. {}초 후 다시 시도해 주세요", retry_after_secs),
+                format!(
+                    "로그인 실패가 반복되어 계정이 잠겼습니다. {}초 후 다시 시도해 주세요",
+                    retry_after_secs
+                ),
             ),
             UserError::WrongCurrentPassword => ApiError::bad_request(
                 codes::USER_WRONG_CURRENT_PASSWORD,
                 "현재 비밀번호가 올바르지 않습니다",
             ),
-            UserError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, codes::USER_FORBIDDEN, "권한이 없습니다"),
-            UserError::NotFound => ApiError::new(StatusCode::NOT_FOUND, codes::USER_NOT_FOUND, "사용자를 찾을 수 없습니다"),
+            UserError::Forbidden => ApiError::new(
+                StatusCode::FORBIDDEN,
+                codes::USER_FORBIDDEN,
+                "권한이 없습니다",
+            ),
+            UserError::NotFound => ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::USER_NOT_FOUND,
+                "사용자를 찾을 수 없습니다",
+            ),
             UserError::Revoked => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 codes::AUTH_REVOKED,
@@ -202,7 +223,10 @@ async fn logout(State(service): State<AppState>, auth: AuthUser) -> Result<Statu
 /// The caller's profile.
 #[utoipa::path(get, path = "/api/users/me", tag = "user", security(("bearer" = [])),
     responses((status = 200, body = ProfileResponse), (status = 401, body = ErrorBody)))]
-async fn me(State(service): State<AppState>, auth: AuthUser) -> Result<Json<ProfileResponse>, ApiError> {
+async fn me(
+    State(service): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<ProfileResponse>, ApiError> {
     Ok(Json(service.me(&auth).await?.into()))
 }
 

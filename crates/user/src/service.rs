@@ -15,7 +15,9 @@ use platform::{
 };
 
 use crate::{
-    domain::{self, Email, InvalidField, LockoutPolicy, Password, PhoneNumber, Registration, StoreInfo},
+    domain::{
+        self, Email, InvalidField, LockoutPolicy, Password, PhoneNumber, Registration, StoreInfo,
+    },
     store::{taken_field, Taken, UserRow, UserStore},
 };
 
@@ -80,21 +82,29 @@ pub struct UserService {
 
 impl UserService {
     pub fn new(store: UserStore, tokens: Arc<Tokens>, lockout: LockoutPolicy) -> UserService {
-        UserService { store, tokens, lockout }
+        UserService {
+            store,
+            tokens,
+            lockout,
+        }
     }
 
     pub async fn register(&self, reg: Registration) -> Result<Session, UserError> {
         // A cheap check first spares a password hash; the unique constraints
         // still decide when two sign-ups race.
-        if let Some(taken) = self.store.taken(Some(reg.email.as_str()), Some(reg.phone.as_str()), 0).await? {
+        if let Some(taken) = self
+            .store
+            .taken(Some(reg.email.as_str()), Some(reg.phone.as_str()), 0)
+            .await?
+        {
             return Err(taken.into());
         }
         let hash = hash_password(reg.password.clone()).await?;
-        let id = self
-            .store
-            .insert(&reg, &hash)
-            .await
-            .map_err(|e| taken_field(&e).map(UserError::from).unwrap_or(UserError::Store(e)))?;
+        let id = self.store.insert(&reg, &hash).await.map_err(|e| {
+            taken_field(&e)
+                .map(UserError::from)
+                .unwrap_or(UserError::Store(e))
+        })?;
         tracing::info!(user_id = id, "user registered");
         let user = self.store.by_id(id).await?.ok_or(UserError::NotFound)?;
         let token = self.issue(id)?;
@@ -119,7 +129,10 @@ impl UserService {
             let failures = self.store.record_failure(user.id).await?;
             if let Some(until) = self.lockout.lock_after(failures, now) {
                 self.store.lock(user.id, until).await?;
-                tracing::warn!(user_id = user.id, "account locked after repeated failed logins");
+                tracing::warn!(
+                    user_id = user.id,
+                    "account locked after repeated failed logins"
+                );
                 return Err(locked(Some(until), now));
             }
             return Err(UserError::BadCredentials);
@@ -134,8 +147,12 @@ impl UserService {
     /// Revokes the caller's token until it would have expired.
     pub async fn logout(&self, auth: &AuthUser) -> Result<(), UserError> {
         let expires_at = DateTime::from_timestamp(auth.expires_at, 0).unwrap_or_else(Utc::now);
-        self.store.revoke(&auth.token_id, auth.user_id, expires_at).await?;
-        self.tokens.mark_revoked(&auth.token_id, auth.expires_at).await;
+        self.store
+            .revoke(&auth.token_id, auth.user_id, expires_at)
+            .await?;
+        self.tokens
+            .mark_revoked(&auth.token_id, auth.expires_at)
+            .await;
         Ok(())
     }
 
@@ -146,15 +163,24 @@ impl UserService {
         if self.store.is_revoked(&auth.token_id).await? {
             return Err(UserError::Revoked);
         }
-        self.store.by_id(auth.user_id).await?.ok_or(UserError::NotFound)
+        self.store
+            .by_id(auth.user_id)
+            .await?
+            .ok_or(UserError::NotFound)
     }
 
-    pub async fn update_me(&self, auth: &AuthUser, change: ProfileChange<'_>) -> Result<UserRow, UserError> {
+    pub async fn update_me(
+        &self,
+        auth: &AuthUser,
+        change: ProfileChange<'_>,
+    ) -> Result<UserRow, UserError> {
         let current = self.me(auth).await?;
         let name = domain::parse_name(Some(change.name.unwrap_or(&current.name)))?;
         let phone = PhoneNumber::parse(change.phone_number.unwrap_or(&current.phone_number))?;
         let store = StoreInfo {
-            store_name: domain::parse_store_name(Some(change.store_name.unwrap_or(&current.store_name)))?,
+            store_name: domain::parse_store_name(Some(
+                change.store_name.unwrap_or(&current.store_name),
+            ))?,
             industry: domain::parse_industry(Some(change.industry.unwrap_or(&current.industry)))?,
             address: domain::parse_address(Some(change.address.unwrap_or(&current.address)))?,
             business_hours: match change.business_hours {
@@ -163,19 +189,35 @@ impl UserService {
             },
         };
         if phone.as_str() != current.phone_number {
-            if let Some(taken) = self.store.taken(None, Some(phone.as_str()), current.id).await? {
+            if let Some(taken) = self
+                .store
+                .taken(None, Some(phone.as_str()), current.id)
+                .await?
+            {
                 return Err(taken.into());
             }
         }
         self.store
             .update_profile(current.id, &name, phone.as_str(), &store)
             .await
-            .map_err(|e| taken_field(&e).map(UserError::from).unwrap_or(UserError::Store(e)))?;
-        self.store.by_id(current.id).await?.ok_or(UserError::NotFound)
+            .map_err(|e| {
+                taken_field(&e)
+                    .map(UserError::from)
+                    .unwrap_or(UserError::Store(e))
+            })?;
+        self.store
+            .by_id(current.id)
+            .await?
+            .ok_or(UserError::NotFound)
     }
 
     /// Changes the password; the token used for it is revoked and a new one answered.
-    pub async fn change_password(&self, auth: &AuthUser, current: &str, new: &str) -> Result<IssuedToken, UserError> {
+    pub async fn change_password(
+        &self,
+        auth: &AuthUser,
+        current: &str,
+        new: &str,
+    ) -> Result<IssuedToken, UserError> {
         let user = self.me(auth).await?;
         if !verify_password(Some(user.password_hash.clone()), current.to_string()).await? {
             return Err(UserError::WrongCurrentPassword);
@@ -196,7 +238,9 @@ impl UserService {
     }
 
     fn issue(&self, user_id: i64) -> Result<IssuedToken, UserError> {
-        self.tokens.issue(user_id).map_err(|e| UserError::Internal(e.to_string()))
+        self.tokens
+            .issue(user_id)
+            .map_err(|e| UserError::Internal(e.to_string()))
     }
 
     pub async fn purge_expired_revocations(&self) -> Result<u64, UserError> {
@@ -229,7 +273,9 @@ async fn verify_password(hash: Option<String>, password: String) -> Result<bool,
     spawn_blocking_in_span(move || {
         let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
         let parsed = PasswordHash::new(hash).map_err(|e| UserError::Internal(e.to_string()))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(|e| UserError::Internal(e.to_string()))?

@@ -80,7 +80,12 @@ impl UserStore {
     }
 
     /// Which of `email` and `phone` (other than `except_user`'s own) are taken.
-    pub async fn taken(&self, email: Option<&str>, phone: Option<&str>, except_user: i64) -> Result<Option<Taken>, StoreError> {
+    pub async fn taken(
+        &self,
+        email: Option<&str>,
+        phone: Option<&str>,
+        except_user: i64,
+    ) -> Result<Option<Taken>, StoreError> {
         let (email_taken, phone_taken): (bool, bool) = with_db!(&self.db, pool => {
             sqlx::query_as(
                 "SELECT EXISTS (SELECT 1 FROM users WHERE email = $1 AND id <> $3), \
@@ -154,7 +159,13 @@ impl UserStore {
     }
 
     /// Replaces the profile fields.
-    pub async fn update_profile(&self, id: i64, name: &str, phone: &str, store: &StoreInfo) -> Result<(), StoreError> {
+    pub async fn update_profile(
+        &self,
+        id: i64,
+        name: &str,
+        phone: &str,
+        store: &StoreInfo,
+    ) -> Result<(), StoreError> {
         with_db!(&self.db, pool => {
             sqlx::query(
                 "UPDATE users SET name = $2, phone_number = $3, store_name = $4, industry = $5, \
@@ -189,7 +200,12 @@ impl UserStore {
     }
 
     /// Records a revoked token (idempotent).
-    pub async fn revoke(&self, jti: &str, user_id: i64, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn revoke(
+        &self,
+        jti: &str,
+        user_id: i64,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         with_db!(&self.db, pool => {
             sqlx::query(
                 "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES ($1, $2, $3) \

@@ -11,18 +11,33 @@ use user::{
 async fn databases() -> Vec<(Db, tempfile::TempDir)> {
     let mut dbs = Vec::new();
     let dir = tempfile::tempdir().expect("tmp");
-    let sqlite = Db::connect("sqlite://", dir.path(), user::NAME, 4).await.expect("sqlite");
-    sqlite.migrate(user::NAME, &user::migrations()).await.expect("migrate");
+    let sqlite = Db::connect("sqlite://", dir.path(), user::NAME, 4)
+        .await
+        .expect("sqlite");
+    sqlite
+        .migrate(user::NAME, &user::migrations())
+        .await
+        .expect("migrate");
     dbs.push((sqlite, dir));
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
         use sqlx::Connection;
-        let name = format!("kem_t_{}", ulid::Ulid::new().to_string().to_ascii_lowercase());
+        let name = format!(
+            "kem_t_{}",
+            ulid::Ulid::new().to_string().to_ascii_lowercase()
+        );
         let mut conn = sqlx::PgConnection::connect(&url).await.expect("pg");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create");
         let (base, _) = url.rsplit_once('/').expect("db in url");
         let dir = tempfile::tempdir().expect("tmp");
-        let pg = Db::connect(&format!("{base}/{name}"), dir.path(), user::NAME, 4).await.expect("pg");
-        pg.migrate(user::NAME, &user::migrations()).await.expect("migrate");
+        let pg = Db::connect(&format!("{base}/{name}"), dir.path(), user::NAME, 4)
+            .await
+            .expect("pg");
+        pg.migrate(user::NAME, &user::migrations())
+            .await
+            .expect("migrate");
         dbs.push((pg, dir));
     }
     dbs
@@ -46,14 +61,53 @@ fn registration(email: &str, phone: &str) -> Registration {
 async fn unique_email_and_phone_are_enforced_by_the_database() {
     for (db, _dir) in databases().await {
         let store = UserStore::new(db.clone());
-        let id = store.insert(&registration("a@example.com", "01011112222"), "hash").await.expect("insert");
-        assert_eq!(store.by_email("a@example.com").await.expect("get").map(|u| u.id), Some(id));
-        let email = store.insert(&registration("a@example.com", "01099990000"), "h").await.expect_err("dup");
-        assert_eq!(taken_field(&email), Some(Taken::Email), "{}: {email:?}", db.backend());
-        let phone = store.insert(&registration("b@example.com", "01011112222"), "h").await.expect_err("dup");
-        assert_eq!(taken_field(&phone), Some(Taken::Phone), "{}: {phone:?}", db.backend());
-        assert_eq!(store.taken(Some("a@example.com"), None, 0).await.expect("taken"), Some(Taken::Email));
-        assert_eq!(store.taken(None, Some("01011112222"), id).await.expect("taken"), None, "own phone is not taken");
+        let id = store
+            .insert(&registration("a@example.com", "01011112222"), "hash")
+            .await
+            .expect("insert");
+        assert_eq!(
+            store
+                .by_email("a@example.com")
+                .await
+                .expect("get")
+                .map(|u| u.id),
+            Some(id)
+        );
+        let email = store
+            .insert(&registration("a@example.com", "01099990000"), "h")
+            .await
+            .expect_err("dup");
+        assert_eq!(
+            taken_field(&email),
+            Some(Taken::Email),
+            "{}: {email:?}",
+            db.backend()
+        );
+        let phone = store
+            .insert(&registration("b@example.com", "01011112222"), "h")
+            .await
+            .expect_err("dup");
+        assert_eq!(
+            taken_field(&phone),
+            Some(Taken::Phone),
+            "{}: {phone:?}",
+            db.backend()
+        );
+        assert_eq!(
+            store
+                .taken(Some("a@example.com"), None, 0)
+                .await
+                .expect("taken"),
+            Some(Taken::Email)
+        );
+        assert_eq!(
+            store
+                .taken(None, Some("01011112222"), id)
+                .await
+                .expect("taken"),
+            None,
+            "own phone is not taken"
+        );
     }
 }
 
@@ -61,16 +115,30 @@ async fn unique_email_and_phone_are_enforced_by_the_database() {
 async fn failures_count_up_lock_and_clear() {
     for (db, _dir) in databases().await {
         let store = UserStore::new(db.clone());
-        let id = store.insert(&registration("a@example.com", "01011112222"), "hash").await.expect("insert");
+        let id = store
+            .insert(&registration("a@example.com", "01011112222"), "hash")
+            .await
+            .expect("insert");
         assert_eq!(store.record_failure(id).await.expect("fail"), 1);
         assert_eq!(store.record_failure(id).await.expect("fail"), 2);
         let until = Utc::now() + Duration::minutes(5);
         store.lock(id, until).await.expect("lock");
         let user = store.by_id(id).await.expect("get").expect("user");
         assert_eq!(user.failed_logins, 0);
-        assert!(user.locked_until.is_some_and(|u| (u - until).num_seconds().abs() < 2), "{}", db.backend());
+        assert!(
+            user.locked_until
+                .is_some_and(|u| (u - until).num_seconds().abs() < 2),
+            "{}",
+            db.backend()
+        );
         store.clear_failures(id).await.expect("clear");
-        assert!(store.by_id(id).await.expect("get").expect("user").locked_until.is_none());
+        assert!(store
+            .by_id(id)
+            .await
+            .expect("get")
+            .expect("user")
+            .locked_until
+            .is_none());
     }
 }
 
@@ -78,12 +146,26 @@ async fn failures_count_up_lock_and_clear() {
 async fn revocations_are_recorded_once_and_purged_after_expiry() {
     for (db, _dir) in databases().await {
         let store = UserStore::new(db.clone());
-        store.revoke("jti-1", 1, Utc::now() + Duration::hours(1)).await.expect("revoke");
-        store.revoke("jti-1", 1, Utc::now() + Duration::hours(1)).await.expect("idempotent");
-        store.revoke("jti-old", 1, Utc::now() - Duration::hours(1)).await.expect("revoke");
+        store
+            .revoke("jti-1", 1, Utc::now() + Duration::hours(1))
+            .await
+            .expect("revoke");
+        store
+            .revoke("jti-1", 1, Utc::now() + Duration::hours(1))
+            .await
+            .expect("idempotent");
+        store
+            .revoke("jti-old", 1, Utc::now() - Duration::hours(1))
+            .await
+            .expect("revoke");
         assert!(store.is_revoked("jti-1").await.expect("check"));
         assert!(!store.is_revoked("jti-2").await.expect("check"));
-        assert_eq!(store.purge_expired_revocations().await.expect("purge"), 1, "{}", db.backend());
+        assert_eq!(
+            store.purge_expired_revocations().await.expect("purge"),
+            1,
+            "{}",
+            db.backend()
+        );
         assert!(store.is_revoked("jti-1").await.expect("check"));
     }
 }

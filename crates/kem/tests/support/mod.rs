@@ -26,15 +26,23 @@ pub struct TestApp {
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}{}", ulid::Ulid::new().to_string().to_ascii_lowercase())
+    format!(
+        "{prefix}{}",
+        ulid::Ulid::new().to_string().to_ascii_lowercase()
+    )
 }
 
 /// A fresh PostgreSQL database next to the one `url` names.
 pub async fn fresh_postgres(url: &str) -> String {
     use sqlx::Connection;
     let name = unique("kem_t_");
-    let mut conn = sqlx::PgConnection::connect(url).await.expect("connect to KEM_TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+    let mut conn = sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to KEM_TEST_DATABASE_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
     let (base, _) = url.rsplit_once('/').expect("url has a database");
     format!("{base}/{name}")
 }
@@ -67,7 +75,9 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         settings.database_max_connections = 5;
     }
     tweak(&mut settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let app = kem::start(settings, listener).await.expect("app starts");
     TestApp {
         base: app.base_url(),
@@ -86,8 +96,16 @@ pub struct Answer {
 impl Answer {
     /// The error code of an error answer, after checking the error shape.
     pub fn code(&self) -> &str {
-        assert!(self.body["message"].is_string(), "error has a message: {}", self.body);
-        assert!(self.body["traceId"].as_str().is_some_and(|t| !t.is_empty()), "error has a traceId: {}", self.body);
+        assert!(
+            self.body["message"].is_string(),
+            "error has a message: {}",
+            self.body
+        );
+        assert!(
+            self.body["traceId"].as_str().is_some_and(|t| !t.is_empty()),
+            "error has a traceId: {}",
+            self.body
+        );
         self.body["code"].as_str().unwrap_or_default()
     }
 }
@@ -101,7 +119,10 @@ impl TestApp {
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
         let text = res.text().await.expect("body");
-        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+        Answer {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
@@ -138,20 +159,31 @@ impl TestApp {
 
     /// Registers an owner; answers (token, userId).
     pub async fn register(&self, email: &str, phone: &str) -> (String, i64) {
-        let a = self.post("/api/users/register", None, registration(email, phone)).await;
+        let a = self
+            .post("/api/users/register", None, registration(email, phone))
+            .await;
         assert_eq!(a.status, 201, "register: {}", a.body);
-        (a.body["token"].as_str().expect("token").to_string(), a.body["userId"].as_i64().expect("userId"))
+        (
+            a.body["token"].as_str().expect("token").to_string(),
+            a.body["userId"].as_i64().expect("userId"),
+        )
     }
 
     /// Registers an owner with a generated email and phone.
     pub async fn owner(&self) -> (String, i64) {
         let n: u64 = rand_digits();
-        self.register(&format!("owner{n}@example.com"), &format!("010{:08}", n % 100_000_000)).await
+        self.register(
+            &format!("owner{n}@example.com"),
+            &format!("010{:08}", n % 100_000_000),
+        )
+        .await
     }
 
     /// Seed 1 with the seed's body for `user_id`; answers the draft id.
     pub async fn draft(&self, token: &str, user_id: i64) -> String {
-        let a = self.post("/api/events/purposes", Some(token), seed_body(user_id)).await;
+        let a = self
+            .post("/api/events/purposes", Some(token), seed_body(user_id))
+            .await;
         assert_eq!(a.status, 200, "purposes: {}", a.body);
         a.body["eventDraftId"].as_str().expect("id").to_string()
     }
@@ -161,7 +193,12 @@ impl TestApp {
         let collector = Arc::new(Collector::default());
         self.app
             .bus
-            .subscribe(topic, &unique("test-"), collector.clone(), CancellationToken::new())
+            .subscribe(
+                topic,
+                &unique("test-"),
+                collector.clone(),
+                CancellationToken::new(),
+            )
             .expect("subscribe");
         collector
     }

@@ -38,13 +38,20 @@ pub struct KafkaBus {
 
 impl KafkaBus {
     /// Creates the producer; the broker may be down (the outbox covers that).
-    pub fn connect(brokers: &str, topics: &[&str], publish_timeout: Duration) -> Result<KafkaBus, BusError> {
+    pub fn connect(
+        brokers: &str,
+        topics: &[&str],
+        publish_timeout: Duration,
+    ) -> Result<KafkaBus, BusError> {
         let producer: FutureProducer = ClientConfig::new()
             .set("bootstrap.servers", brokers)
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("linger.ms", "1")
-            .set("message.timeout.ms", publish_timeout.as_millis().max(1).to_string())
+            .set(
+                "message.timeout.ms",
+                publish_timeout.as_millis().max(1).to_string(),
+            )
             .create()
             .map_err(|e| BusError::Unavailable(e.to_string()))?;
         Ok(KafkaBus {

@@ -185,8 +185,10 @@ mod tests {
         bus.publish("t", "k", "1").await.expect("publish");
         let (a, b) = (collector(0), collector(0));
         let stop = CancellationToken::new();
-        bus.subscribe("t", "ga", a.clone(), stop.clone()).expect("sub");
-        bus.subscribe("t", "gb", b.clone(), stop.clone()).expect("sub");
+        bus.subscribe("t", "ga", a.clone(), stop.clone())
+            .expect("sub");
+        bus.subscribe("t", "gb", b.clone(), stop.clone())
+            .expect("sub");
         bus.publish("t", "k", "2").await.expect("publish");
         assert_eq!(wait_for(&a, 2).await, vec!["1", "2"]);
         assert_eq!(wait_for(&b, 2).await, vec!["1", "2"]);
@@ -198,7 +200,8 @@ mod tests {
         let bus = MemoryBus::new();
         let c = collector(2);
         let stop = CancellationToken::new();
-        bus.subscribe("t", "g", c.clone(), stop.clone()).expect("sub");
+        bus.subscribe("t", "g", c.clone(), stop.clone())
+            .expect("sub");
         bus.publish("t", "k", "x").await.expect("publish");
         bus.publish("t", "k", "y").await.expect("publish");
         assert_eq!(wait_for(&c, 2).await, vec!["x", "y"]);
@@ -210,10 +213,14 @@ mod tests {
         let bus = MemoryBus::new();
         let (a, b) = (collector(0), collector(0));
         let stop = CancellationToken::new();
-        bus.subscribe("t", "g", a.clone(), stop.clone()).expect("sub");
-        bus.subscribe("t", "g", b.clone(), stop.clone()).expect("sub");
+        bus.subscribe("t", "g", a.clone(), stop.clone())
+            .expect("sub");
+        bus.subscribe("t", "g", b.clone(), stop.clone())
+            .expect("sub");
         for i in 0..20 {
-            bus.publish("t", "k", &i.to_string()).await.expect("publish");
+            bus.publish("t", "k", &i.to_string())
+                .await
+                .expect("publish");
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
         let total = a.seen.lock().expect("lock").len() + b.seen.lock().expect("lock").len();
