@@ -12,18 +12,33 @@ use platform::db::Db;
 async fn databases() -> Vec<(Db, tempfile::TempDir)> {
     let mut dbs = Vec::new();
     let dir = tempfile::tempdir().expect("tmp");
-    let sqlite = Db::connect("sqlite://", dir.path(), event::NAME, 4).await.expect("sqlite");
-    sqlite.migrate(event::NAME, &event::migrations()).await.expect("migrate");
+    let sqlite = Db::connect("sqlite://", dir.path(), event::NAME, 4)
+        .await
+        .expect("sqlite");
+    sqlite
+        .migrate(event::NAME, &event::migrations())
+        .await
+        .expect("migrate");
     dbs.push((sqlite, dir));
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
         use sqlx::Connection;
-        let name = format!("kem_t_{}", ulid::Ulid::new().to_string().to_ascii_lowercase());
+        let name = format!(
+            "kem_t_{}",
+            ulid::Ulid::new().to_string().to_ascii_lowercase()
+        );
         let mut conn = sqlx::PgConnection::connect(&url).await.expect("pg");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create");
         let (base, _) = url.rsplit_once('/').expect("db in url");
         let dir = tempfile::tempdir().expect("tmp");
-        let pg = Db::connect(&format!("{base}/{name}"), dir.path(), event::NAME, 4).await.expect("pg");
-        pg.migrate(event::NAME, &event::migrations()).await.expect("migrate");
+        let pg = Db::connect(&format!("{base}/{name}"), dir.path(), event::NAME, 4)
+            .await
+            .expect("pg");
+        pg.migrate(event::NAME, &event::migrations())
+            .await
+            .expect("migrate");
         dbs.push((pg, dir));
     }
     dbs
@@ -33,7 +48,11 @@ fn selection(user_id: i64, store: &str) -> PurposeSelection {
     PurposeSelection {
         user_id,
         objective: Objective::NewCustomers,
-        store: StoreInfo { store_name: store.into(), industry: "음식점".into(), address: "서울시 강남구".into() },
+        store: StoreInfo {
+            store_name: store.into(),
+            industry: "음식점".into(),
+            address: "서울시 강남구".into(),
+        },
     }
 }
 
@@ -56,17 +75,35 @@ async fn a_new_selection_is_saved_with_its_message_and_a_repeat_finds_it() {
     for (db, _dir) in databases().await {
         let store = EventStore::new(db.clone());
         let now = Utc::now();
-        let first = store.save_draft("draft-a", &selection(1, "맛있는집"), now, message).await.expect("save");
-        let Saved::Created(row, envelope) = first else { panic!("expected a new draft on {}", db.backend()) };
-        assert_eq!((row.id.as_str(), row.status.as_str(), row.user_id), ("draft-a", "DRAFT", 1));
+        let first = store
+            .save_draft("draft-a", &selection(1, "맛있는집"), now, message)
+            .await
+            .expect("save");
+        let Saved::Created(row, envelope) = first else {
+            panic!("expected a new draft on {}", db.backend())
+        };
+        assert_eq!(
+            (row.id.as_str(), row.status.as_str(), row.user_id),
+            ("draft-a", "DRAFT", 1)
+        );
         assert_eq!(envelope.key, "draft-a");
         assert_eq!(outbox_len(&db).await, 1, "message committed with the row");
 
-        let again = store.save_draft("draft-b", &selection(1, "맛있는집"), now, message).await.expect("save");
-        assert!(matches!(again, Saved::Existing(ref r) if r.id == "draft-a"), "{}", db.backend());
+        let again = store
+            .save_draft("draft-b", &selection(1, "맛있는집"), now, message)
+            .await
+            .expect("save");
+        assert!(
+            matches!(again, Saved::Existing(ref r) if r.id == "draft-a"),
+            "{}",
+            db.backend()
+        );
         assert_eq!(outbox_len(&db).await, 1, "no second message");
 
-        let other_user = store.save_draft("draft-c", &selection(2, "맛있는집"), now, message).await.expect("save");
+        let other_user = store
+            .save_draft("draft-c", &selection(2, "맛있는집"), now, message)
+            .await
+            .expect("save");
         assert!(matches!(other_user, Saved::Created(..)));
         assert!(store.find("draft-a").await.expect("find").is_some());
         assert!(store.find("draft-zzz").await.expect("find").is_none());
@@ -78,11 +115,24 @@ async fn after_thirty_minutes_the_same_selection_makes_a_new_draft() {
     for (db, _dir) in databases().await {
         let store = EventStore::new(db.clone());
         let then = Utc::now() - Duration::minutes(31);
-        store.save_draft("draft-old", &selection(1, "가게"), then, message).await.expect("save");
+        store
+            .save_draft("draft-old", &selection(1, "가게"), then, message)
+            .await
+            .expect("save");
         let now = Utc::now();
-        let saved = store.save_draft("draft-new", &selection(1, "가게"), now, message).await.expect("save");
-        assert!(matches!(saved, Saved::Created(ref r, _) if r.id == "draft-new"), "{}", db.backend());
-        assert!(store.find("draft-old").await.expect("find").is_some(), "the old draft stays");
+        let saved = store
+            .save_draft("draft-new", &selection(1, "가게"), now, message)
+            .await
+            .expect("save");
+        assert!(
+            matches!(saved, Saved::Created(ref r, _) if r.id == "draft-new"),
+            "{}",
+            db.backend()
+        );
+        assert!(
+            store.find("draft-old").await.expect("find").is_some(),
+            "the old draft stays"
+        );
     }
 }
 
@@ -91,19 +141,50 @@ async fn the_list_counts_filters_and_pages_per_owner() {
     for (db, _dir) in databases().await {
         let store = EventStore::new(db.clone());
         for i in 0..5 {
-            store.save_draft(&format!("draft-{i}"), &selection(7, &format!("가게{i}")), Utc::now(), message)
+            store
+                .save_draft(
+                    &format!("draft-{i}"),
+                    &selection(7, &format!("가게{i}")),
+                    Utc::now(),
+                    message,
+                )
                 .await
                 .expect("save");
         }
-        store.save_draft("draft-x", &selection(8, "남의가게"), Utc::now(), message).await.expect("save");
-        let (page, total) = store.list(7, &ListFilter::default(), 1, 2).await.expect("list");
+        store
+            .save_draft("draft-x", &selection(8, "남의가게"), Utc::now(), message)
+            .await
+            .expect("save");
+        let (page, total) = store
+            .list(7, &ListFilter::default(), 1, 2)
+            .await
+            .expect("list");
         assert_eq!((total, page.len()), (5, 2), "{}", db.backend());
-        let filter = ListFilter { query: Some("가게3".into()), ..ListFilter::default() };
+        let filter = ListFilter {
+            query: Some("가게3".into()),
+            ..ListFilter::default()
+        };
         let (found, total) = store.list(7, &filter, 0, 10).await.expect("list");
         assert_eq!((total, found[0].id.as_str()), (1, "draft-3"));
-        assert_eq!(store.count_by_status(7).await.expect("counts"), vec![("DRAFT".to_string(), 5)]);
-        assert!(store.delete_draft("draft-x", 7).await.is_ok_and(|deleted| !deleted), "not the owner");
+        assert_eq!(
+            store.count_by_status(7).await.expect("counts"),
+            vec![("DRAFT".to_string(), 5)]
+        );
+        assert!(
+            store
+                .delete_draft("draft-x", 7)
+                .await
+                .is_ok_and(|deleted| !deleted),
+            "not the owner"
+        );
         assert!(store.delete_draft("draft-0", 7).await.expect("delete"));
-        assert!(store.end("draft-1", 7, Utc::now(), message).await.expect("end").is_none(), "a draft cannot end");
+        assert!(
+            store
+                .end("draft-1", 7, Utc::now(), message)
+                .await
+                .expect("end")
+                .is_none(),
+            "a draft cannot end"
+        );
     }
 }
