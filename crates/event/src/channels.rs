@@ -41,19 +41,24 @@ pub struct ChannelPlan {
 impl ChannelPlan {
     /// Parses codes and per-channel settings. Settings may only be given for
     /// selected channels; every field is checked and unknown fields refused.
-    pub fn parse(codes: &[String], settings: &Map<String, Value>) -> Result<ChannelPlan, ChannelError> {
+    pub fn parse(
+        codes: &[String],
+        settings: &Map<String, Value>,
+    ) -> Result<ChannelPlan, ChannelError> {
         if codes.is_empty() {
             return Err(invalid("channels", "배포 채널을 1개 이상 선택해 주세요"));
         }
         let mut channels = Vec::new();
         for code in codes {
-            let channel = Channel::parse(code.trim()).ok_or_else(|| ChannelError::Unknown(code.clone()))?;
+            let channel =
+                Channel::parse(code.trim()).ok_or_else(|| ChannelError::Unknown(code.clone()))?;
             if !channels.contains(&channel) {
                 channels.push(channel);
             }
         }
         for code in settings.keys() {
-            let channel = Channel::parse(code).ok_or_else(|| ChannelError::Unknown(code.clone()))?;
+            let channel =
+                Channel::parse(code).ok_or_else(|| ChannelError::Unknown(code.clone()))?;
             if !channels.contains(&channel) {
                 return Err(invalid(code, "선택하지 않은 채널의 설정입니다"));
             }
@@ -68,7 +73,10 @@ impl ChannelPlan {
             };
             parsed.insert(channel, settings_for(channel, given)?);
         }
-        Ok(ChannelPlan { channels, settings: parsed })
+        Ok(ChannelPlan {
+            channels,
+            settings: parsed,
+        })
     }
 }
 
@@ -82,7 +90,10 @@ fn settings_for(channel: Channel, given: &Map<String, Value>) -> Result<Value, C
         Channel::Naver | Channel::Kakao => &[],
     };
     if let Some(unknown) = given.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(invalid(code, format!("알 수 없는 설정 항목입니다: {unknown}")));
+        return Err(invalid(
+            code,
+            format!("알 수 없는 설정 항목입니다: {unknown}"),
+        ));
     }
     let text = |field: &str| given.get(field).and_then(Value::as_str).map(str::trim);
     let mut out = Map::new();
@@ -94,7 +105,10 @@ fn settings_for(channel: Channel, given: &Map<String, Value>) -> Result<Value, C
             let slot = text("timeSlot")
                 .filter(|s| TIME_SLOTS.contains(s))
                 .ok_or_else(|| {
-                    invalid(code, "시간대는 morning, lunch, afternoon, evening, night 중 하나여야 합니다")
+                    invalid(
+                        code,
+                        "시간대는 morning, lunch, afternoon, evening, night 중 하나여야 합니다",
+                    )
                 })?;
             out.insert("radius".into(), radius.into());
             out.insert("timeSlot".into(), slot.into());
@@ -118,7 +132,12 @@ fn settings_for(channel: Channel, given: &Map<String, Value>) -> Result<Value, C
                 .get("budget")
                 .and_then(Value::as_i64)
                 .filter(|b| GINITV_BUDGET.contains(b))
-                .ok_or_else(|| invalid(code, "예산은 50,000원 이상 50,000,000원 이하의 정수여야 합니다"))?;
+                .ok_or_else(|| {
+                    invalid(
+                        code,
+                        "예산은 50,000원 이상 50,000,000원 이하의 정수여야 합니다",
+                    )
+                })?;
             out.insert("region".into(), region.into());
             out.insert("budget".into(), budget.into());
         }
@@ -127,8 +146,14 @@ fn settings_for(channel: Channel, given: &Map<String, Value>) -> Result<Value, C
                 let tags = tags
                     .as_array()
                     .filter(|a| a.len() <= 30)
-                    .and_then(|a| a.iter().map(|t| t.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
-                    .ok_or_else(|| invalid(code, "해시태그는 30개 이하의 문자열 목록이어야 합니다"))?;
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|t| t.as_str().map(str::to_string))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .ok_or_else(|| {
+                        invalid(code, "해시태그는 30개 이하의 문자열 목록이어야 합니다")
+                    })?;
                 out.insert("hashtags".into(), tags.into());
             }
         }
@@ -157,7 +182,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(plan.channels.len(), 4);
-        assert_eq!(plan.settings[&Channel::Ringobiz]["phoneNumber"], "0212345678");
+        assert_eq!(
+            plan.settings[&Channel::Ringobiz]["phoneNumber"],
+            "0212345678"
+        );
         assert_eq!(plan.settings[&Channel::Instagram], json!({}));
     }
 
@@ -166,11 +194,26 @@ mod tests {
         let cases = [
             (vec!["RINGOBIZ"], json!({})),
             (vec!["RINGOBIZ"], json!({"RINGOBIZ": {"phoneNumber": "12"}})),
-            (vec!["URIDONGNETV"], json!({"URIDONGNETV": {"radius": "3km", "timeSlot": "evening"}})),
-            (vec!["URIDONGNETV"], json!({"URIDONGNETV": {"radius": "1km"}})),
-            (vec!["GINITV"], json!({"GINITV": {"region": "서울", "budget": 10}})),
-            (vec!["GINITV"], json!({"GINITV": {"region": "", "budget": 300000}})),
-            (vec!["GINITV"], json!({"GINITV": {"region": "서울", "budget": "300000"}})),
+            (
+                vec!["URIDONGNETV"],
+                json!({"URIDONGNETV": {"radius": "3km", "timeSlot": "evening"}}),
+            ),
+            (
+                vec!["URIDONGNETV"],
+                json!({"URIDONGNETV": {"radius": "1km"}}),
+            ),
+            (
+                vec!["GINITV"],
+                json!({"GINITV": {"region": "서울", "budget": 10}}),
+            ),
+            (
+                vec!["GINITV"],
+                json!({"GINITV": {"region": "", "budget": 300000}}),
+            ),
+            (
+                vec!["GINITV"],
+                json!({"GINITV": {"region": "서울", "budget": "300000"}}),
+            ),
             (vec!["NAVER"], json!({"NAVER": {"color": "red"}})),
             (vec!["KAKAO"], json!({"KAKAO": 5})),
             (vec!["INSTAGRAM"], json!({"NAVER": {}})),
@@ -178,13 +221,19 @@ mod tests {
         ];
         for (codes, settings) in cases {
             let result = parse(&codes, settings.clone());
-            assert!(matches!(result, Err(ChannelError::Invalid { .. })), "{codes:?} {settings} → {result:?}");
+            assert!(
+                matches!(result, Err(ChannelError::Invalid { .. })),
+                "{codes:?} {settings} → {result:?}"
+            );
         }
     }
 
     #[test]
     fn unknown_codes_are_named() {
-        assert_eq!(parse(&["YOUTUBE"], json!({})), Err(ChannelError::Unknown("YOUTUBE".into())));
+        assert_eq!(
+            parse(&["YOUTUBE"], json!({})),
+            Err(ChannelError::Unknown("YOUTUBE".into()))
+        );
         assert_eq!(
             parse(&["NAVER"], json!({"TIKTOK": {}})),
             Err(ChannelError::Unknown("TIKTOK".into()))
@@ -193,6 +242,9 @@ mod tests {
 
     #[test]
     fn duplicates_collapse() {
-        assert_eq!(parse(&["NAVER", "NAVER"], json!({})).expect("ok").channels, vec![Channel::Naver]);
+        assert_eq!(
+            parse(&["NAVER", "NAVER"], json!({})).expect("ok").channels,
+            vec![Channel::Naver]
+        );
     }
 }

@@ -21,19 +21,11 @@ async fn databases() -> Vec<(Db, tempfile::TempDir)> {
         .expect("migrate");
     dbs.push((sqlite, dir));
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        use sqlx::Connection;
-        let name = format!(
-            "kem_t_{}",
-            ulid::Ulid::new().to_string().to_ascii_lowercase()
-        );
-        let mut conn = sqlx::PgConnection::connect(&url).await.expect("pg");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
+        let url = platform::db::create_scratch_database(&url, "kem_t_")
             .await
-            .expect("create");
-        let (base, _) = url.rsplit_once('/').expect("db in url");
+            .expect("scratch db");
         let dir = tempfile::tempdir().expect("tmp");
-        let pg = Db::connect(&format!("{base}/{name}"), dir.path(), event::NAME, 4)
+        let pg = Db::connect(&url, dir.path(), event::NAME, 4)
             .await
             .expect("pg");
         pg.migrate(event::NAME, &event::migrations())

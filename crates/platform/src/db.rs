@@ -137,6 +137,27 @@ impl Db {
     }
 }
 
+/// Creates an empty PostgreSQL database beside the one `url` names and
+/// answers its URL; tests and the benchmark isolate themselves with it.
+pub async fn create_scratch_database(url: &str, prefix: &str) -> Result<String, sqlx::Error> {
+    use sqlx::Connection;
+    let name = format!(
+        "{prefix}{}",
+        ulid::Ulid::new().to_string().to_ascii_lowercase()
+    );
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    // The name is ours (prefix + ULID), never input.
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let base = url.split('?').next().unwrap_or(url);
+    let (server, _) = base
+        .rsplit_once('/')
+        .ok_or_else(|| sqlx::Error::Configuration("no database in url".into()))?;
+    Ok(format!("{server}/{name}"))
+}
+
 /// The PostgreSQL schema that holds a service's tables.
 pub fn schema_name(service: &str) -> String {
     format!("kem_{service}")

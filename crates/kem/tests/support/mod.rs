@@ -32,21 +32,6 @@ fn unique(prefix: &str) -> String {
     )
 }
 
-/// A fresh PostgreSQL database next to the one `url` names.
-pub async fn fresh_postgres(url: &str) -> String {
-    use sqlx::Connection;
-    let name = unique("kem_t_");
-    let mut conn = sqlx::PgConnection::connect(url)
-        .await
-        .expect("connect to KEM_TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create database");
-    let (base, _) = url.rsplit_once('/').expect("url has a database");
-    format!("{base}/{name}")
-}
-
 pub fn test_settings(dir: &std::path::Path) -> Settings {
     let mut s = Settings::defaults();
     s.listen = "127.0.0.1:0".parse().expect("addr");
@@ -71,7 +56,9 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = test_settings(dir.path());
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        settings.database_url = fresh_postgres(&url).await;
+        settings.database_url = platform::db::create_scratch_database(&url, "kem_t_")
+            .await
+            .expect("scratch database");
         settings.database_max_connections = 5;
     }
     tweak(&mut settings);

@@ -1,0 +1,149 @@
+//! `EventStore::save_draft` under contention and after a status change, on
+//! SQLite and (with `KEM_TEST_DATABASE_URL`) on a fresh PostgreSQL database.
+
+use std::{future::Future, sync::Arc};
+
+use chrono::Utc;
+use contracts::messages::{rfc3339, Envelope, EventDraftCreated};
+use event::{
+    domain::{Objective, PurposeSelection, StoreInfo},
+    store::{EventRow, EventStore, Saved},
+};
+use platform::{db::Db, with_db};
+
+/// Runs `body` on a migrated SQLite database, then on a fresh PostgreSQL one
+/// when `KEM_TEST_DATABASE_URL` is set (dropped again afterwards).
+async fn on_each_backend<F, Fut>(body: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sqlite = Db::connect("sqlite://", dir.path(), event::NAME, 4)
+        .await
+        .expect("sqlite");
+    sqlite
+        .migrate(event::NAME, &event::migrations())
+        .await
+        .expect("migrate sqlite");
+    body(sqlite.clone()).await;
+    sqlite.close().await;
+
+    if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
+        use sqlx::Connection;
+        let name = format!("kem_t_{}", ulid::Ulid::new().to_string().to_ascii_lowercase());
+        let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
+        let (server, _) = url.rsplit_once('/').expect("url names a database");
+        let pg = Db::connect(&format!("{server}/{name}"), dir.path(), event::NAME, 4)
+            .await
+            .expect("postgres");
+        pg.migrate(event::NAME, &event::migrations())
+            .await
+            .expect("migrate postgres");
+        body(pg.clone()).await;
+        pg.close().await;
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await
+            .expect("drop database");
+    }
+}
+
+fn selection() -> PurposeSelection {
+    PurposeSelection {
+        user_id: 9,
+        objective: Objective::NewCustomers,
+        store: StoreInfo {
+            store_name: "맛있는집".into(),
+            industry: "음식점".into(),
+            address: "서울시 강남구".into(),
+        },
+    }
+}
+
+fn message(row: &EventRow) -> Envelope {
+    Envelope::wrap(&EventDraftCreated {
+        event_draft_id: row.id.clone(),
+        user_id: row.user_id,
+        objective: row.objective.clone(),
+        created_at: rfc3339(row.created_at),
+    })
+}
+
+fn new_id() -> String {
+    format!("draft-{}", ulid::Ulid::new().to_string().to_ascii_lowercase())
+}
+
+async fn count(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    with_db!(db, pool => sqlx::query_scalar(&sql).fetch_one(pool).await.expect("count"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_saves_of_one_selection_leave_one_row_and_one_message() {
+    on_each_backend(|db| async move {
+        let store = Arc::new(EventStore::new(db.clone()));
+        let now = Utc::now();
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store.save_draft(&new_id(), &selection(), now, message).await
+                })
+            })
+            .collect();
+        let (mut created, mut ids) = (0, Vec::new());
+        for task in tasks {
+            match task.await.expect("join").expect("save under contention") {
+                Saved::Created(row, _) => {
+                    created += 1;
+                    ids.push(row.id);
+                }
+                Saved::Existing(row) => ids.push(row.id),
+            }
+        }
+        ids.dedup();
+        assert_eq!((created, ids.len()), (1, 1), "{}: {ids:?}", db.backend());
+        assert_eq!(count(&db, "event_drafts").await, 1);
+        assert_eq!(count(&db, "outbox").await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_draft_that_left_the_draft_status_is_not_answered_to_a_repeat() {
+    on_each_backend(|db| async move {
+        let store = EventStore::new(db.clone());
+        let Saved::Created(first, _) = store
+            .save_draft(&new_id(), &selection(), Utc::now(), message)
+            .await
+            .expect("save")
+        else {
+            panic!("a new draft")
+        };
+        with_db!(&db, pool => {
+            sqlx::query("UPDATE event_drafts SET status = 'APPROVED' WHERE id = $1")
+                .bind(&first.id)
+                .execute(pool)
+                .await
+                .expect("approve")
+        });
+        let again = store
+            .save_draft(&new_id(), &selection(), Utc::now(), message)
+            .await
+            .expect("save");
+        assert!(
+            matches!(&again, Saved::Created(row, _) if row.id != first.id),
+            "{}: {again:?}",
+            db.backend()
+        );
+        let old = store.find(&first.id).await.expect("find").expect("kept");
+        assert_eq!(old.status, "APPROVED");
+        assert_eq!(count(&db, "outbox").await, 2);
+    })
+    .await;
+}
