@@ -30,15 +30,10 @@ where
     sqlite.close().await;
 
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        use sqlx::Connection;
-        let name = format!("kem_t_{}", ulid::Ulid::new().to_string().to_ascii_lowercase());
-        let mut admin = sqlx::PgConnection::connect(&url).await.expect("connect");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
+        let scratch = platform::db::create_scratch_database(&url, "kem_t_")
             .await
-            .expect("create database");
-        let (server, _) = url.rsplit_once('/').expect("url names a database");
-        let pg = Db::connect(&format!("{server}/{name}"), dir.path(), event::NAME, 4)
+            .expect("scratch database");
+        let pg = Db::connect(&scratch, dir.path(), event::NAME, 4)
             .await
             .expect("postgres");
         pg.migrate(event::NAME, &event::migrations())
@@ -46,11 +41,20 @@ where
             .expect("migrate postgres");
         body(pg.clone()).await;
         pg.close().await;
-        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await
-            .expect("drop database");
+        drop_database(&url, &scratch).await;
     }
+}
+
+/// Drops the scratch database `scratch` names, through a connection to `url`.
+async fn drop_database(url: &str, scratch: &str) {
+    use sqlx::Connection;
+    let (_, name) = scratch.rsplit_once('/').expect("url names a database");
+    let mut admin = sqlx::PgConnection::connect(url).await.expect("connect");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .expect("drop database");
+    admin.close().await.expect("close");
 }
 
 fn selection() -> PurposeSelection {
@@ -75,7 +79,7 @@ fn message(row: &EventRow) -> Envelope {
 }
 
 fn new_id() -> String {
-    format!("draft-{}", ulid::Ulid::new().to_string().to_ascii_lowercase())
+    platform::ids::new_id("draft")
 }
 
 async fn count(db: &Db, table: &str) -> i64 {
@@ -92,7 +96,9 @@ async fn concurrent_saves_of_one_selection_leave_one_row_and_one_message() {
             .map(|_| {
                 let store = store.clone();
                 tokio::spawn(async move {
-                    store.save_draft(&new_id(), &selection(), now, message).await
+                    store
+                        .save_draft(&new_id(), &selection(), now, message)
+                        .await
                 })
             })
             .collect();
@@ -130,6 +136,7 @@ async fn a_draft_that_left_the_draft_status_is_not_answered_to_a_repeat() {
                 .bind(&first.id)
                 .execute(pool)
                 .await
+                .map(|_| ())
                 .expect("approve")
         });
         let again = store

@@ -70,7 +70,11 @@ async fn ten_concurrent_identical_requests_make_one_draft_and_one_message() {
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!(messages[0]["eventDraftId"], id.as_str());
     let list = t.get("/api/events", Some(&token)).await;
-    assert_eq!(list.body["totalCount"], 2, "the draft and the marker: {}", list.body);
+    assert_eq!(
+        list.body["totalCount"], 2,
+        "the draft and the marker: {}",
+        list.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

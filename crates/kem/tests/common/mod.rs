@@ -34,40 +34,10 @@ pub struct TestApp {
 
 /// A unique lower-case token: `prefix` + a ULID.
 pub fn unique(prefix: &str) -> String {
-    format!("{prefix}{}", ulid::Ulid::new().to_string().to_ascii_lowercase())
-}
-
-/// Creates an empty PostgreSQL database beside the one `url` names and
-/// answers its URL.
-pub async fn fresh_postgres_database(url: &str) -> String {
-    use sqlx::Connection;
-    let name = unique("kem_t_");
-    let mut conn = sqlx::PgConnection::connect(url)
-        .await
-        .expect("connect to KEM_TEST_DATABASE_URL");
-    // Concurrent CREATE DATABASE can trip over the template being in use; retry.
-    let mut attempt = 0;
-    loop {
-        match sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await {
-            Ok(_) => break,
-            Err(e) if attempt < 20 => {
-                attempt += 1;
-                eprintln!("CREATE DATABASE {name} failed ({e}); retrying");
-                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
-            }
-            Err(e) => panic!("cannot create test database {name}: {e}"),
-        }
-    }
-    conn.close().await.expect("close");
-    let (without_query, query) = match url.split_once('?') {
-        Some((u, q)) => (u, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let (server, _) = without_query
-        .rsplit_once('/')
-        .filter(|(s, _)| s.contains("://") && !s.ends_with('/'))
-        .unwrap_or((without_query, ""));
-    format!("{server}/{name}{query}")
+    format!(
+        "{prefix}{}",
+        ulid::Ulid::new().to_string().to_ascii_lowercase()
+    )
 }
 
 /// Starts the app with the test defaults.
@@ -85,7 +55,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     settings.outbox_relay_interval_ms = 100;
     settings.database_max_connections = 4;
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        settings.database_url = fresh_postgres_database(&url).await;
+        settings.database_url = platform::db::create_scratch_database(&url, "kem_t_")
+            .await
+            .expect("scratch database");
     }
     if let Ok(url) = std::env::var("KEM_TEST_CACHE_URL") {
         settings.cache_url = url;
@@ -217,8 +189,11 @@ impl TestApp {
     pub async fn owner(&self) -> (String, i64) {
         let id = ulid::Ulid::new();
         let digits = (id.random() % 100_000_000) as u64;
-        self.register(&format!("{}@example.com", unique("o")), &format!("010{digits:08}"))
-            .await
+        self.register(
+            &format!("{}@example.com", unique("o")),
+            &format!("010{digits:08}"),
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Reply {
