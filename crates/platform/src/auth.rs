@@ -54,6 +54,10 @@ pub struct Tokens {
     validation: Validation,
     ttl: Duration,
     cache: Cache,
+    /// Revocations made in this process (jti → expiry), checked before the
+    /// cache: the services of one process refuse a revoked token even when
+    /// the shared cache was unavailable at logout or has lost the mark.
+    revoked_here: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 fn revoked_key(jti: &str) -> String {
@@ -71,6 +75,7 @@ impl Tokens {
             validation,
             ttl,
             cache,
+            revoked_here: Default::default(),
         }
     }
 
@@ -100,11 +105,17 @@ impl Tokens {
                 _ => AuthError::Invalid,
             })?;
         let user_id = data.claims.sub.parse().map_err(|_| AuthError::Invalid)?;
-        if self
-            .cache
-            .get_json::<bool>(&revoked_key(&data.claims.jti))
-            .await
-            == Some(true)
+        let revoked_here = self
+            .revoked_here
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&data.claims.jti);
+        if revoked_here
+            || self
+                .cache
+                .get_json::<bool>(&revoked_key(&data.claims.jti))
+                .await
+                == Some(true)
         {
             return Err(AuthError::Revoked);
         }
@@ -115,9 +126,16 @@ impl Tokens {
         })
     }
 
-    /// Marks a token revoked in the cache until its expiry.
+    /// Marks a token revoked, in this process and in the cache, until its
+    /// expiry; answers whether the cache took the mark.
     pub async fn mark_revoked(&self, jti: &str, expires_at: i64) -> bool {
-        let remaining = (expires_at - chrono::Utc::now().timestamp()).max(1) as u64;
+        let now = chrono::Utc::now().timestamp();
+        {
+            let mut here = self.revoked_here.lock().unwrap_or_else(|p| p.into_inner());
+            here.retain(|_, exp| *exp > now);
+            here.insert(jti.to_string(), expires_at);
+        }
+        let remaining = (expires_at - now).max(1) as u64;
         self.cache
             .set_json(&revoked_key(jti), &true, Duration::from_secs(remaining))
             .await
@@ -197,6 +215,32 @@ mod tests {
             t.verify(&issued.token).await,
             Err(AuthError::Revoked)
         ));
+    }
+
+    #[tokio::test]
+    async fn a_token_revoked_while_the_cache_is_down_stays_refused_in_this_process() {
+        // Port 1 on loopback refuses connections: the cache cannot take the mark.
+        let down = Cache::from_url("redis://127.0.0.1:1", "", Duration::from_millis(200))
+            .expect("url parses");
+        let t = Tokens::new(
+            b"0123456789abcdef0123456789abcdef",
+            Duration::from_secs(60),
+            down,
+        );
+        let issued = t.issue(1).expect("issue");
+        let kept = t.issue(1).expect("issue");
+        assert!(
+            !t.mark_revoked(&issued.jti, issued.expires_at).await,
+            "cache refused"
+        );
+        assert!(matches!(
+            t.verify(&issued.token).await,
+            Err(AuthError::Revoked)
+        ));
+        assert!(
+            t.verify(&kept.token).await.is_ok(),
+            "other tokens still work"
+        );
     }
 
     #[tokio::test]
