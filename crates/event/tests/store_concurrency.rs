@@ -12,7 +12,7 @@ use event::{
 use platform::{db::Db, with_db};
 
 /// Runs `body` on a migrated SQLite database, then on a fresh PostgreSQL one
-/// when `KEM_TEST_DATABASE_URL` is set (dropped again afterwards).
+/// when `KEM_TEST_DATABASE_URL` is set (`.ci/run` drops the `kem_t_*` databases).
 async fn on_each_backend<F, Fut>(body: F)
 where
     F: Fn(Db) -> Fut,
@@ -41,20 +41,7 @@ where
             .expect("migrate postgres");
         body(pg.clone()).await;
         pg.close().await;
-        drop_database(&url, &scratch).await;
     }
-}
-
-/// Drops the scratch database `scratch` names, through a connection to `url`.
-async fn drop_database(url: &str, scratch: &str) {
-    use sqlx::Connection;
-    let (_, name) = scratch.rsplit_once('/').expect("url names a database");
-    let mut admin = sqlx::PgConnection::connect(url).await.expect("connect");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .expect("drop database");
-    admin.close().await.expect("close");
 }
 
 fn selection() -> PurposeSelection {
