@@ -30,11 +30,14 @@ start)
     if port_open "$port"; then
         echo "port $port already answers; reusing it" >&2
     else
-        (cd "$state" && nohup tansu broker \
+        # `exec` makes the background job the broker itself, so the pid file
+        # names the broker (for `stop`) and no shell keeps this script's
+        # stdout open (a caller's `$(scripts/kafka.sh start)` would wait forever).
+        (cd "$state" && exec nohup tansu broker \
             --listener-url "tcp://127.0.0.1:$port" \
             --advertised-listener-url "tcp://127.0.0.1:$port" \
-            --storage-engine "sqlite://broker.db" >"$state/broker.log" 2>&1 &
-            echo $! >"$state/pid")
+            --storage-engine "sqlite://broker.db" >"$state/broker.log" 2>&1 </dev/null) &
+        echo $! >"$state/pid"
         for _ in $(seq 1 100); do
             port_open "$port" && break
             sleep 0.1
