@@ -14,20 +14,19 @@
 //! settings (`KEM_DATABASE_URL`, `KEM_CACHE_URL`, `KEM_BUS_URL` choose the
 //! backends) and, unless a data directory was configured (`--data-dir`,
 //! `KEM_DATA_DIR`, a config file), SQLite files in a fresh temporary
-//! directory. `--target URL` loads a running server instead; phase 5 then
-//! uses this process's `KEM_DATABASE_URL`, which should name the server's.
+//! directory; on PostgreSQL, a fresh database on the configured server
+//! (`--reuse-database` to use the configured one), and a cache key prefix of
+//! its own. `--target URL` loads a running server instead; phase 5 then uses
+//! this process's `KEM_DATABASE_URL`, which should name the server's.
 //! The table goes to stdout at the end, followed by one JSON line.
 
 mod db;
 mod http;
+mod isolate;
 mod load;
 mod report;
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-    time::Duration,
-};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use platform::config::Settings;
@@ -72,6 +71,10 @@ pub struct BenchArgs {
     /// Skip the database insert loop.
     #[arg(long)]
     pub skip_db: bool,
+    /// Run the in-process app on the configured PostgreSQL database itself
+    /// instead of a fresh database created (and dropped) on the same server.
+    #[arg(long)]
+    pub reuse_database: bool,
 }
 
 /// Runs the bench and prints the table and the JSON line.
@@ -90,29 +93,11 @@ fn secs(name: &str, value: f64) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs_f64(value))
 }
 
-/// A temporary directory removed when the run ends, also on failure.
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new() -> anyhow::Result<ScratchDir> {
-        let dir = std::env::temp_dir().join(format!(
-            "kem-bench-{}",
-            ulid::Ulid::new().to_string().to_lowercase()
-        ));
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        Ok(ScratchDir(dir))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Checked durations of one run.
+struct Timing {
+    duration: Duration,
+    warmup: Duration,
+    cache_read: Duration,
 }
 
 /// The whole run; answers the figures instead of printing them.
@@ -127,20 +112,50 @@ pub async fn measure(mut settings: Settings, args: &BenchArgs) -> anyhow::Result
         args.users > 0 && args.concurrency > 0,
         "--users and --concurrency must be positive"
     );
-    let warmup = secs("warmup", args.warmup)?;
-    let cache_duration = match args.cache_read_duration {
-        Some(s) => secs("cache-read-duration", s)?,
-        None => (duration / 5).max(Duration::from_secs(1)),
+    let timing = Timing {
+        duration,
+        warmup: secs("warmup", args.warmup)?,
+        cache_read: match args.cache_read_duration {
+            Some(s) => secs("cache-read-duration", s)?,
+            None => (duration / 5).max(Duration::from_secs(1)),
+        },
     };
-    let scratch = ScratchDir::new()?;
+    let run = ulid::Ulid::new().to_string().to_lowercase();
+    let scratch = isolate::ScratchDir::new(&run)?;
+    let mut fresh = None;
+    if args.target.is_none() {
+        // The default data dir would mix bench rows into `./data`; a chosen one is respected.
+        if settings.data_dir == Settings::defaults().data_dir {
+            settings.data_dir = scratch.path().join("data");
+        }
+        if !args.reuse_database {
+            if let Some((url, db)) = isolate::fresh_database(&settings.database_url, &run).await? {
+                settings.database_url = url;
+                fresh = Some(db);
+            }
+        }
+        // Owner ids restart at 1 in a fresh database: keys such as `purpose:1`
+        // must not land on those of the configured database's owners.
+        if settings.cache_key_prefix.is_empty() {
+            settings.cache_key_prefix = format!("kem-bench-{run}:");
+        }
+    }
+    let report = measure_in(settings, args, &timing, scratch.path()).await;
+    if let Some(db) = fresh {
+        db.drop().await;
+    }
+    report
+}
 
+async fn measure_in(
+    settings: Settings,
+    args: &BenchArgs,
+    timing: &Timing,
+    scratch: &Path,
+) -> anyhow::Result<BenchReport> {
     let app = match &args.target {
         Some(_) => None,
         None => {
-            // The default data dir would mix bench rows into `./data`; a chosen one is respected.
-            if settings.data_dir == Settings::defaults().data_dir {
-                settings.data_dir = scratch.path().join("data");
-            }
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
             Some(
                 crate::start(settings.clone(), listener)
@@ -157,7 +172,7 @@ pub async fn measure(mut settings: Settings, args: &BenchArgs) -> anyhow::Result
         ),
         (None, None) => unreachable!("an app is started when no target is given"),
     };
-    let measured = http_phases(args, &base, duration, warmup, cache_duration).await;
+    let measured = http_phases(args, &base, timing).await;
     // Stopped before the database phase so its relay and pools do not compete with it.
     if let Some(app) = app {
         app.stop().await.context("stopping the app")?;
@@ -170,27 +185,24 @@ pub async fn measure(mut settings: Settings, args: &BenchArgs) -> anyhow::Result
         eprintln!(
             "kem bench: database insert loop, {} tasks, {:.1} s",
             args.concurrency,
-            duration.as_secs_f64()
+            timing.duration.as_secs_f64()
         );
-        Some(
-            db::insert_phase(
-                &settings.database_url,
-                scratch.path(),
-                settings.database_max_connections,
-                args.concurrency,
-                duration,
-                args.users as i64,
-            )
-            .await
-            .context("database insert loop")?,
-        )
+        let phase = db::insert_phase(
+            &settings.database_url,
+            scratch,
+            settings.database_max_connections,
+            args.concurrency,
+            timing.duration,
+            args.users as i64,
+        );
+        Some(phase.await.context("database insert loop")?)
     };
     Ok(BenchReport {
         backends,
         target,
         users: args.users,
         concurrency: args.concurrency,
-        duration,
+        duration: timing.duration,
         rate: args.rate,
         closed,
         open,
@@ -210,13 +222,12 @@ type HttpFigures = (
 /// flushes) settles for this long before the next phase starts.
 const SETTLE: Duration = Duration::from_millis(500);
 
-async fn http_phases(
-    args: &BenchArgs,
-    base: &str,
-    duration: Duration,
-    warmup: Duration,
-    cache_duration: Duration,
-) -> anyhow::Result<HttpFigures> {
+async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::Result<HttpFigures> {
+    let Timing {
+        duration,
+        warmup,
+        cache_read: cache_duration,
+    } = *timing;
     let client = http::client()?;
     let backends = http::backends(&client, base).await?;
     eprintln!("kem bench: registering {} owners on {base}", args.users);
