@@ -86,11 +86,8 @@ pub async fn run(settings: Settings, args: BenchArgs) -> anyhow::Result<()> {
 }
 
 fn secs(name: &str, value: f64) -> anyhow::Result<Duration> {
-    anyhow::ensure!(
-        value.is_finite() && value >= 0.0,
-        "--{name} must be a non-negative number of seconds"
-    );
-    Ok(Duration::from_secs_f64(value))
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| anyhow::anyhow!("--{name} must be a non-negative number of seconds"))
 }
 
 /// Checked durations of one run.
