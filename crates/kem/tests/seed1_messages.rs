@@ -7,24 +7,31 @@
 //! so once a later draft's message has been consumed, every earlier message
 //! has been too.
 
-mod common;
+mod support;
 
-use common::{seed_body, spawn_app, spawn_app_with, Collector, TestApp};
 use serde_json::json;
+use support::{seed_body, spawn, spawn_with, Answer, Collector, TestApp};
 
 const PURPOSES: &str = "/api/events/purposes";
+
+fn draft_id(answer: &Answer) -> String {
+    answer.body["eventDraftId"]
+        .as_str()
+        .expect("eventDraftId")
+        .to_string()
+}
 
 /// Creates a different draft for the same owner and waits for its message:
 /// afterwards everything published before it has reached `events`.
 async fn flush(t: &TestApp, events: &Collector, token: &str, user_id: i64) {
     let mut body = seed_body(user_id);
     body["objective"] = json!("인지도 향상");
-    body["storeName"] = json!(common::unique("flush-"));
-    let reply = t.post_json(PURPOSES, Some(token), &body).await;
+    body["storeName"] = json!(support::unique("flush-"));
+    let reply = t.post(PURPOSES, Some(token), body.clone()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let marker = reply.str("eventDraftId");
+    let marker = draft_id(&reply);
     assert_eq!(
-        events.wait_for(&marker, 1).await.len(),
+        events.wait_for_key(&marker, |m| !m.is_empty()).await.len(),
         1,
         "the marker draft's message arrived"
     );
@@ -33,12 +40,13 @@ async fn flush(t: &TestApp, events: &Collector, token: &str, user_id: i64) {
 async fn concurrent_taps(t: &TestApp, token: &str, user_id: i64, n: usize) -> String {
     let body = seed_body(user_id);
     let replies =
-        futures::future::join_all((0..n).map(|_| t.post_json(PURPOSES, Some(token), &body))).await;
+        futures::future::join_all((0..n).map(|_| t.post(PURPOSES, Some(token), body.clone())))
+            .await;
     let mut ids: Vec<String> = replies
         .iter()
         .map(|r| {
             assert_eq!(r.status, 200, "{}", r.body);
-            r.str("eventDraftId")
+            draft_id(r)
         })
         .collect();
     ids.sort();
@@ -49,11 +57,11 @@ async fn concurrent_taps(t: &TestApp, token: &str, user_id: i64, n: usize) -> St
 
 #[tokio::test]
 async fn a_double_tap_publishes_no_second_message() {
-    let t = spawn_app().await;
-    let events = t.collect("event-topic");
+    let t = spawn().await;
+    let events = t.listen("event-topic");
     let (token, user_id) = t.owner().await;
-    let first = t.select_purpose(&token, user_id).await.str("eventDraftId");
-    let second = t.select_purpose(&token, user_id).await.str("eventDraftId");
+    let first = t.draft(&token, user_id).await;
+    let second = t.draft(&token, user_id).await;
     assert_eq!(first, second);
     flush(&t, &events, &token, user_id).await;
     assert_eq!(events.with_key(&first).len(), 1, "one EventDraftCreated");
@@ -61,8 +69,8 @@ async fn a_double_tap_publishes_no_second_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_concurrent_identical_requests_make_one_draft_and_one_message() {
-    let t = spawn_app().await;
-    let events = t.collect("event-topic");
+    let t = spawn().await;
+    let events = t.listen("event-topic");
     let (token, user_id) = t.owner().await;
     let id = concurrent_taps(&t, &token, user_id, 10).await;
     flush(&t, &events, &token, user_id).await;
@@ -79,12 +87,12 @@ async fn ten_concurrent_identical_requests_make_one_draft_and_one_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_cache_down_concurrent_taps_still_make_one_draft_and_one_message() {
-    let t = spawn_app_with(|s| {
+    let t = spawn_with(|s| {
         s.cache_url = "redis://127.0.0.1:1".into();
         s.cache_timeout_ms = 100;
     })
     .await;
-    let events = t.collect("event-topic");
+    let events = t.listen("event-topic");
     let (token, user_id) = t.owner().await;
     let id = concurrent_taps(&t, &token, user_id, 10).await;
     flush(&t, &events, &token, user_id).await;

@@ -25,7 +25,8 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-fn unique(prefix: &str) -> String {
+/// `prefix` followed by a fresh lowercase ULID.
+pub fn unique(prefix: &str) -> String {
     format!(
         "{prefix}{}",
         ulid::Ulid::new().to_string().to_ascii_lowercase()
@@ -221,24 +222,27 @@ impl MessageHandler for Collector {
 }
 
 impl Collector {
+    /// Payloads (as JSON) of the records with `key` seen so far.
+    pub fn with_key(&self, key: &str) -> Vec<Value> {
+        self.seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|d| d.key == key)
+            .map(|d| serde_json::from_str(&d.payload).expect("json payload"))
+            .collect()
+    }
+
     /// Waits (up to 30 s: a Kafka consumer group takes a while to join) until
     /// `pred` holds for the messages with `key`, and answers them.
     pub async fn wait_for_key(&self, key: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        let mut found = Vec::new();
         for _ in 0..300 {
-            found = self
-                .seen
-                .lock()
-                .expect("lock")
-                .iter()
-                .filter(|d| d.key == key)
-                .map(|d| serde_json::from_str(&d.payload).expect("json payload"))
-                .collect();
+            let found = self.with_key(key);
             if pred(&found) {
-                break;
+                return found;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        found
+        self.with_key(key)
     }
 }
