@@ -9,31 +9,8 @@ use event::{
 };
 use platform::db::Db;
 
-async fn databases() -> Vec<(Db, tempfile::TempDir)> {
-    let mut dbs = Vec::new();
-    let dir = tempfile::tempdir().expect("tmp");
-    let sqlite = Db::connect("sqlite://", dir.path(), event::NAME, 4)
-        .await
-        .expect("sqlite");
-    sqlite
-        .migrate(event::NAME, &event::migrations())
-        .await
-        .expect("migrate");
-    dbs.push((sqlite, dir));
-    if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        let url = platform::db::create_scratch_database(&url, "kem_t_")
-            .await
-            .expect("scratch db");
-        let dir = tempfile::tempdir().expect("tmp");
-        let pg = Db::connect(&url, dir.path(), event::NAME, 4)
-            .await
-            .expect("pg");
-        pg.migrate(event::NAME, &event::migrations())
-            .await
-            .expect("migrate");
-        dbs.push((pg, dir));
-    }
-    dbs
+async fn databases(dir: &std::path::Path) -> Vec<Db> {
+    platform::db::test_databases(dir, event::NAME, &event::migrations()).await
 }
 
 fn selection(user_id: i64, store: &str) -> PurposeSelection {
@@ -64,7 +41,8 @@ async fn outbox_len(db: &Db) -> i64 {
 
 #[tokio::test]
 async fn a_new_selection_is_saved_with_its_message_and_a_repeat_finds_it() {
-    for (db, _dir) in databases().await {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
         let store = EventStore::new(db.clone());
         let now = Utc::now();
         let first = store
@@ -104,7 +82,8 @@ async fn a_new_selection_is_saved_with_its_message_and_a_repeat_finds_it() {
 
 #[tokio::test]
 async fn after_thirty_minutes_the_same_selection_makes_a_new_draft() {
-    for (db, _dir) in databases().await {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
         let store = EventStore::new(db.clone());
         let then = Utc::now() - Duration::minutes(31);
         store
@@ -130,7 +109,8 @@ async fn after_thirty_minutes_the_same_selection_makes_a_new_draft() {
 
 #[tokio::test]
 async fn the_list_counts_filters_and_pages_per_owner() {
-    for (db, _dir) in databases().await {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
         let store = EventStore::new(db.clone());
         for i in 0..5 {
             store

@@ -19,28 +19,9 @@ where
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().expect("tempdir");
-    let sqlite = Db::connect("sqlite://", dir.path(), event::NAME, 4)
-        .await
-        .expect("sqlite");
-    sqlite
-        .migrate(event::NAME, &event::migrations())
-        .await
-        .expect("migrate sqlite");
-    body(sqlite.clone()).await;
-    sqlite.close().await;
-
-    if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        let scratch = platform::db::create_scratch_database(&url, "kem_t_")
-            .await
-            .expect("scratch database");
-        let pg = Db::connect(&scratch, dir.path(), event::NAME, 4)
-            .await
-            .expect("postgres");
-        pg.migrate(event::NAME, &event::migrations())
-            .await
-            .expect("migrate postgres");
-        body(pg.clone()).await;
-        pg.close().await;
+    for db in platform::db::test_databases(dir.path(), event::NAME, &event::migrations()).await {
+        body(db.clone()).await;
+        db.close().await;
     }
 }
 

@@ -158,6 +158,28 @@ pub async fn create_scratch_database(url: &str, prefix: &str) -> Result<String, 
     Ok(format!("{server}/{name}"))
 }
 
+/// The databases a store test runs on, each migrated for `service`: SQLite in
+/// `dir` always, plus a fresh PostgreSQL database when `KEM_TEST_DATABASE_URL`
+/// is set (CI drops the `kem_t_*` databases afterwards).
+pub async fn test_databases(dir: &Path, service: &str, migrations: &Migrations) -> Vec<Db> {
+    let mut urls = vec!["sqlite://".to_string()];
+    if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
+        let scratch = create_scratch_database(&url, "kem_t_").await;
+        urls.push(scratch.expect("scratch PostgreSQL database"));
+    }
+    let mut dbs = Vec::new();
+    for url in urls {
+        let db = Db::connect(&url, dir, service, 4)
+            .await
+            .expect("test database");
+        db.migrate(service, migrations)
+            .await
+            .expect("test migrations");
+        dbs.push(db);
+    }
+    dbs
+}
+
 /// The PostgreSQL schema that holds a service's tables.
 pub fn schema_name(service: &str) -> String {
     format!("kem_{service}")

@@ -8,31 +8,8 @@ use user::{
     store::{taken_field, Taken, UserStore},
 };
 
-async fn databases() -> Vec<(Db, tempfile::TempDir)> {
-    let mut dbs = Vec::new();
-    let dir = tempfile::tempdir().expect("tmp");
-    let sqlite = Db::connect("sqlite://", dir.path(), user::NAME, 4)
-        .await
-        .expect("sqlite");
-    sqlite
-        .migrate(user::NAME, &user::migrations())
-        .await
-        .expect("migrate");
-    dbs.push((sqlite, dir));
-    if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
-        let url = platform::db::create_scratch_database(&url, "kem_t_")
-            .await
-            .expect("scratch db");
-        let dir = tempfile::tempdir().expect("tmp");
-        let pg = Db::connect(&url, dir.path(), user::NAME, 4)
-            .await
-            .expect("pg");
-        pg.migrate(user::NAME, &user::migrations())
-            .await
-            .expect("migrate");
-        dbs.push((pg, dir));
-    }
-    dbs
+async fn databases(dir: &std::path::Path) -> Vec<Db> {
+    platform::db::test_databases(dir, user::NAME, &user::migrations()).await
 }
 
 fn registration(email: &str, phone: &str) -> Registration {
@@ -51,7 +28,8 @@ fn registration(email: &str, phone: &str) -> Registration {
 
 #[tokio::test]
 async fn unique_email_and_phone_are_enforced_by_the_database() {
-    for (db, _dir) in databases().await {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
         let store = UserStore::new(db.clone());
         let id = store
             .insert(&registration("a@example.com", "01011112222"), "hash")
@@ -105,7 +83,8 @@ async fn unique_email_and_phone_are_enforced_by_the_database() {
 
 #[tokio::test]
 async fn failures_count_up_lock_and_clear() {
-    for (db, _dir) in databases().await {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
         let store = UserStore::new(db.clone());
         let id = store
             .insert(&registration("a@example.com", "01011112222"), "hash")
@@ -136,7 +115,8 @@ async fn failures_count_up_lock_and_clear() {
 
 #[tokio::test]
 async fn revocations_are_recorded_once_and_purged_after_expiry() {
-    for (db, _dir) in databases().await {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
         let store = UserStore::new(db.clone());
         store
             .revoke("jti-1", 1, Utc::now() + Duration::hours(1))
