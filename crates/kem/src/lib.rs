@@ -111,26 +111,18 @@ impl App {
     /// Stops accepting, lets background tasks finish, closes pools.
     pub async fn stop(self) -> anyhow::Result<()> {
         self.shutdown.cancel();
+        self.wait().await
+    }
+
+    /// Waits until the server ends (after a shutdown signal), then lets
+    /// background tasks finish and closes the pools.
+    pub async fn wait(self) -> anyhow::Result<()> {
         let served = self.server.await.context("server task")?;
+        self.shutdown.cancel();
         for task in self.tasks {
             let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
         }
         for (_, db) in &self.dbs {
-            db.close().await;
-        }
-        served.context("server")
-    }
-
-    /// Waits until the server ends (after a shutdown signal).
-    pub async fn wait(self) -> anyhow::Result<()> {
-        let shutdown = self.shutdown.clone();
-        let mut app = self;
-        let served = (&mut app.server).await.context("server task")?;
-        shutdown.cancel();
-        for task in app.tasks {
-            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-        }
-        for (_, db) in &app.dbs {
             db.close().await;
         }
         served.context("server")
