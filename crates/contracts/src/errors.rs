@@ -54,5 +54,42 @@ pub const EVENT_INVALID_CHANNEL_SETTINGS: &str = "EVENT_007";
 pub const EVENT_WRONG_STATUS: &str = "EVENT_008";
 /// A list filter or paging value is invalid (400).
 pub const EVENT_INVALID_QUERY: &str = "EVENT_009";
+/// No AI recommendation was requested for this event yet (404).
+pub const EVENT_NO_RECOMMENDATIONS: &str = "EVENT_010";
+/// A step needs an earlier one first: recommendations not ready, no plan chosen, images not ready (409).
+pub const EVENT_STEP_NOT_READY: &str = "EVENT_011";
+/// A bad recommendation choice: option number, title, prize or dates (400).
+pub const EVENT_INVALID_RECOMMENDATION: &str = "EVENT_012";
+/// A bad content choice or edit: unknown image, title, prize or caption (400).
+pub const EVENT_INVALID_CONTENT: &str = "EVENT_013";
+/// A bad image request: unknown platform (400).
+pub const EVENT_INVALID_IMAGE_REQUEST: &str = "EVENT_014";
 /// No such event.
 pub const EVENT_NOT_FOUND: &str = "EVENT_404";
+
+/// The same phone number already entered this event (409): 이미 참여하신 이벤트입니다.
+pub const PART_DUPLICATE: &str = "PART_001";
+/// The event does not accept entries now: not yet active, or ended (409).
+pub const PART_NOT_ACCEPTING: &str = "PART_002";
+/// Another owner's event (403).
+pub const PART_FORBIDDEN: &str = "PART_003";
+/// Winners were already drawn for this event (409).
+pub const PART_ALREADY_DRAWN: &str = "PART_004";
+/// `winnerCount` outside 1..=number of entries (400).
+pub const PART_INVALID_WINNER_COUNT: &str = "PART_005";
+/// Name missing or shorter than 2 characters (400).
+pub const PART_INVALID_NAME: &str = "PART_006";
+/// Phone number not 10–11 digits after removing hyphens and spaces (400).
+pub const PART_INVALID_PHONE: &str = "PART_007";
+/// Consent to the collection of personal data is required (400).
+pub const PART_PRIVACY_REQUIRED: &str = "PART_008";
+/// Email given but malformed (400).
+pub const PART_INVALID_EMAIL: &str = "PART_009";
+/// Entry channel not one of the six codes (400).
+pub const PART_INVALID_CHANNEL: &str = "PART_010";
+/// A list filter or paging value is invalid (400).
+pub const PART_INVALID_QUERY: &str = "PART_011";
+/// No winners drawn yet for this event (404).
+pub const PART_NOT_DRAWN: &str = "PART_012";
+/// No such event known to the participation service (404).
+pub const PART_NOT_FOUND: &str = "PART_404";

@@ -3,7 +3,11 @@
 //!
 //! Nothing here knows about HTTP, SQL or a broker; it is data only.
 
+pub mod ai;
+pub mod analytics;
 pub mod channels;
+pub mod content;
+pub mod distribution;
 pub mod errors;
 pub mod messages;
 pub mod topics;

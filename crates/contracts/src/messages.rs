@@ -103,6 +103,66 @@ impl BusMessage for EventEnded {
     }
 }
 
+/// Published on `event-topic` when an event goes `ACTIVE` (seed 2, step 6):
+/// participation opens entries on it, analytics learns the plan's targets and costs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPublished {
+    pub event_id: String,
+    pub user_id: i64,
+    pub title: String,
+    pub objective: String,
+    pub store_name: String,
+    pub industry: String,
+    pub prize: String,
+    /// `YYYY-MM-DD`.
+    pub start_date: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub end_date: String,
+    /// Channel codes the event was distributed to.
+    pub channels: Vec<String>,
+    /// The chosen promotional image (a path under this product's origin, or absolute).
+    #[serde(default)]
+    pub image_url: String,
+    /// The plan's expected new customers (the participation target).
+    pub target_participants: u32,
+    /// The plan's estimated cost in won (prize + content + channels).
+    pub estimated_cost: i64,
+    pub published_at: String,
+}
+
+impl BusMessage for EventPublished {
+    const EVENT_TYPE: &'static str = "EventPublished";
+    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+/// Published on `participant-topic` when a customer's entry is stored
+/// (UFR-PART-010). Carries no personal data: no name, phone or email.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantRegistered {
+    pub event_id: String,
+    pub participant_id: String,
+    /// Order of entry within the event, from 1, without gaps.
+    pub entry_number: i64,
+    /// The channel code that brought the customer, when known.
+    pub channel: Option<String>,
+    pub store_visited: bool,
+    pub agree_marketing: bool,
+    pub registered_at: String,
+}
+
+impl BusMessage for ParticipantRegistered {
+    const EVENT_TYPE: &'static str = "ParticipantRegistered";
+    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

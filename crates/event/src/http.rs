@@ -26,7 +26,9 @@ pub fn router(service: AppState) -> OpenApiRouter {
         .routes(routes!(get_event, delete_event))
         .routes(routes!(select_channels))
         .routes(routes!(end_event))
-        .with_state(service)
+        .routes(routes!(publish_event))
+        .with_state(service.clone())
+        .merge(crate::creation_http::router(service))
 }
 
 impl From<EventError> for ApiError {
@@ -56,6 +58,39 @@ impl From<EventError> for ApiError {
                 codes::EVENT_INVALID_CHANNEL_SETTINGS,
                 format!("{channel}: {message}"),
             ),
+            EventError::NotReady(missing) => ApiError::bad_request(
+                codes::EVENT_NOT_READY,
+                format!(
+                    "배포 준비가 되지 않았습니다. 필요한 항목: {}",
+                    missing
+                        .iter()
+                        .map(|m| m.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            EventError::DistributionFailed(message) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                codes::EVENT_DISTRIBUTION_FAILED,
+                message,
+            ),
+            EventError::NoRecommendations => ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::EVENT_NO_RECOMMENDATIONS,
+                "아직 AI 추천을 요청하지 않았습니다",
+            ),
+            EventError::StepNotReady(message) => {
+                ApiError::new(StatusCode::CONFLICT, codes::EVENT_STEP_NOT_READY, message)
+            }
+            EventError::InvalidRecommendation(e) => {
+                ApiError::bad_request(codes::EVENT_INVALID_RECOMMENDATION, e.to_string())
+            }
+            EventError::InvalidContent(e) => {
+                ApiError::bad_request(codes::EVENT_INVALID_CONTENT, e.to_string())
+            }
+            EventError::InvalidImageRequest(message) => {
+                ApiError::bad_request(codes::EVENT_INVALID_IMAGE_REQUEST, message)
+            }
             EventError::Store(e) => e.into(),
         }
     }
@@ -312,4 +347,45 @@ async fn delete_event(
 ) -> Result<StatusCode, ApiError> {
     service.delete_draft(auth.user_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Optional body of a publish: the channels, when not those saved on the draft.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishRequest {
+    #[schema(example = json!(["INSTAGRAM", "NAVER"]))]
+    pub channels: Option<Vec<String>>,
+}
+
+/// Final approval and publish (UFR-EVENT-050, seed 2): APPROVED, distribution
+/// to the channels (synchronous, circuit breaker, 70 s), then ACTIVE.
+#[utoipa::path(post, path = "/api/events/{id}/publish", tag = "event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event (draft) id")), request_body(content = Option<PublishRequest>),
+    responses(
+        (status = 200, body = crate::publish::PublishAnswer, description = "ACTIVE with each channel's result; an ACTIVE event answers its stored results"),
+        (status = 400, description = "EVENT_004 not ready (names what is missing), EVENT_006/007 bad channels", body = ErrorBody),
+        (status = 403, description = "EVENT_003 another owner's event", body = ErrorBody),
+        (status = 404, description = "EVENT_404", body = ErrorBody),
+        (status = 409, description = "EVENT_008 ended", body = ErrorBody),
+        (status = 503, description = "EVENT_005 distribution failed as a whole; the event stays APPROVED, publish again to retry", body = ErrorBody),
+    ))]
+async fn publish_event(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    headers: axum::http::HeaderMap,
+    ApiPath(id): ApiPath<String>,
+    platform::http::OptionalJson(req): platform::http::OptionalJson<PublishRequest>,
+) -> Result<Json<crate::publish::PublishAnswer>, ApiError> {
+    // The owner's token goes on to the distribution service.
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_string();
+    Ok(Json(
+        service
+            .publish(auth.user_id, &id, &bearer, req.channels)
+            .await?,
+    ))
 }

@@ -2,10 +2,19 @@
 //! on), publish orchestration.
 
 pub mod channels;
+pub mod creation;
+pub mod creation_http;
+pub mod distribution_client;
 pub mod domain;
 pub mod http;
+pub mod jobs_store;
+pub mod plan;
+pub mod publish;
+pub mod publish_store;
+pub mod readiness;
 pub mod service;
 pub mod store;
+pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
@@ -25,8 +34,46 @@ pub fn migrations() -> Migrations {
     }
 }
 
+/// The `[event]` settings table.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct EventConfig {
+    /// An AI job without a result after this long is reported FAILED (SYSTEM.md: 5 min).
+    pub ai_job_timeout_secs: u64,
+    /// An image job without a result after this long is reported FAILED.
+    pub image_job_timeout_secs: u64,
+    /// Origin of the distribution service; empty: this process.
+    pub distribution_url: String,
+    /// Seed 2: the synchronous distribution call's timeout (70 s).
+    pub distribution_timeout_secs: u64,
+    /// Consecutive failed distributions that open the circuit breaker.
+    pub distribution_breaker_failures: u32,
+    /// How long the open breaker fails publishes fast before trying again.
+    pub distribution_breaker_open_secs: u64,
+    /// Origin of the public entry pages put in posts; empty: this process.
+    pub public_url: String,
+}
+
+impl Default for EventConfig {
+    fn default() -> Self {
+        EventConfig {
+            ai_job_timeout_secs: 300,
+            image_job_timeout_secs: 120,
+            distribution_url: String::new(),
+            distribution_timeout_secs: 70,
+            distribution_breaker_failures: 5,
+            distribution_breaker_open_secs: 30,
+            public_url: String::new(),
+        }
+    }
+}
+
 /// Builds the service: routes plus its outbox relay.
 pub fn module(deps: &Deps) -> Module {
+    let config: EventConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "invalid [event] settings; using the defaults");
+        EventConfig::default()
+    });
     let (outbox, tasks) = Outbox::start(
         deps.db.clone(),
         deps.bus.clone(),
@@ -37,7 +84,15 @@ pub fn module(deps: &Deps) -> Module {
         store::EventStore::new(deps.db.clone()),
         deps.cache.clone(),
         outbox,
+        config,
+        &deps.base_url,
     ));
+    let mut tasks = tasks;
+    match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
+        Ok(consumers) => tasks.extend(consumers),
+        // Without its consumers the service cannot finish a job; say so loudly.
+        Err(e) => tracing::error!(error = %e, "event result consumers could not start"),
+    }
     Module {
         name: NAME,
         router: http::router(service),

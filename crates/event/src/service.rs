@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use contracts::{
+    ai::Recommendation,
     channels::Channel,
     messages::{rfc3339, Envelope, EventDraftCreated, EventEnded},
 };
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     channels::{ChannelError, ChannelPlan},
     domain::{EventRuleError, EventStatus, PurposeSelection},
+    plan::ChosenContent,
     store::{EventRow, EventStore, ListFilter, Saved},
 };
 
@@ -42,6 +44,20 @@ pub enum EventError {
     WrongStatus(EventStatus),
     #[error(transparent)]
     Channel(#[from] ChannelError),
+    #[error("not ready to publish")]
+    NotReady(Vec<crate::readiness::Missing>),
+    #[error("distribution failed: {0}")]
+    DistributionFailed(String),
+    #[error("no recommendation requested")]
+    NoRecommendations,
+    #[error("step not ready: {0}")]
+    StepNotReady(&'static str),
+    #[error("invalid recommendation choice: {0}")]
+    InvalidRecommendation(crate::plan::ChoiceError),
+    #[error("invalid content: {0}")]
+    InvalidContent(crate::plan::ChoiceError),
+    #[error("invalid image request: {0}")]
+    InvalidImageRequest(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -93,6 +109,24 @@ pub struct EventView {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub channel_settings: serde_json::Value,
+    #[serde(default)]
+    pub prize: Option<String>,
+    /// `YYYY-MM-DD`, once a plan is chosen.
+    #[serde(default)]
+    pub start_date: Option<String>,
+    #[serde(default)]
+    pub end_date: Option<String>,
+    /// The chosen recommendation with the owner's adjustments.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub recommendation: Option<Recommendation>,
+    /// The chosen image and its texts.
+    #[serde(default)]
+    pub content: Option<ChosenContent>,
+    /// Each channel's result, once distributed (seed 2).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub distribution_results: Vec<contracts::distribution::ChannelResult>,
 }
 
 impl From<&EventRow> for EventView {
@@ -111,15 +145,17 @@ impl From<&EventRow> for EventView {
             published_at: row.published_at.map(rfc3339),
             ended_at: row.ended_at.map(rfc3339),
             channels: row
-                .channels
-                .as_deref()
-                .and_then(|c| serde_json::from_str(c).ok())
-                .unwrap_or_default(),
-            channel_settings: row
-                .channel_settings
-                .as_deref()
-                .and_then(|c| serde_json::from_str(c).ok())
-                .unwrap_or_else(|| serde_json::json!({})),
+                .channel_codes()
+                .iter()
+                .filter_map(|c| Channel::parse(c))
+                .collect(),
+            channel_settings: serde_json::Value::Object(row.channel_settings_map()),
+            prize: row.prize.clone(),
+            start_date: row.start_date.clone(),
+            end_date: row.end_date.clone(),
+            recommendation: row.plan(),
+            content: row.chosen_content(),
+            distribution_results: row.distribution_results(),
         }
     }
 }
@@ -136,17 +172,50 @@ impl EventView {
 }
 
 pub struct EventService {
-    store: EventStore,
-    cache: Cache,
-    outbox: Outbox,
+    pub(crate) store: EventStore,
+    pub(crate) cache: Cache,
+    pub(crate) outbox: Outbox,
+    pub(crate) config: crate::EventConfig,
+    pub(crate) distribution: crate::distribution_client::DistributionClient,
+    pub(crate) distribution_timeout: Duration,
+    /// Origin of the public pages (entry links put in posts).
+    pub(crate) public_url: String,
 }
 
 impl EventService {
-    pub fn new(store: EventStore, cache: Cache, outbox: Outbox) -> EventService {
+    /// `base_url` is this process's own origin: the default home of the
+    /// distribution service and of the public pages.
+    pub fn new(
+        store: EventStore,
+        cache: Cache,
+        outbox: Outbox,
+        config: crate::EventConfig,
+        base_url: &str,
+    ) -> EventService {
+        let or_self = |url: &str| {
+            if url.is_empty() {
+                base_url.to_string()
+            } else {
+                url.trim_end_matches('/').to_string()
+            }
+        };
+        let distribution_timeout = Duration::from_secs(config.distribution_timeout_secs.max(1));
+        let distribution = crate::distribution_client::DistributionClient::new(
+            &or_self(&config.distribution_url),
+            distribution_timeout,
+            platform::resilience::BreakerConfig {
+                failure_threshold: config.distribution_breaker_failures.max(1),
+                open_for: Duration::from_secs(config.distribution_breaker_open_secs),
+            },
+        );
         EventService {
             store,
             cache,
             outbox,
+            public_url: or_self(&config.public_url),
+            config,
+            distribution,
+            distribution_timeout,
         }
     }
 
@@ -218,7 +287,7 @@ impl EventService {
 
 impl EventService {
     /// Why a conditional write matched nothing: absent, another owner's, or the wrong status.
-    async fn explain_miss(&self, user_id: i64, id: &str) -> EventError {
+    pub(crate) async fn explain_miss(&self, user_id: i64, id: &str) -> EventError {
         match self.store.find(id).await {
             Ok(None) => EventError::NotFound,
             Ok(Some(row)) if row.user_id != user_id => EventError::Forbidden,
@@ -229,11 +298,14 @@ impl EventService {
 
     /// Refreshes `draft:event:{id}` with the row a write just returned, so no
     /// reader sees the previous state.
-    async fn refresh_cache(&self, row: &EventRow) -> EventView {
+    pub(crate) async fn refresh_cache(&self, row: &EventRow) -> EventView {
         let view = EventView::from(row);
-        self.cache
-            .set_json(&draft_key(&row.id), &view, DRAFT_TTL)
-            .await;
+        let key = draft_key(&row.id);
+        // If the write fails the old value may still be there: drop it so
+        // readers go to the database instead of seeing the previous state.
+        if !self.cache.set_json(&key, &view, DRAFT_TTL).await {
+            self.cache.delete(&key).await;
+        }
         view
     }
 

@@ -29,17 +29,87 @@ pub struct EventRow {
     pub channels: Option<String>,
     /// JSON object: channel code → its settings.
     pub channel_settings: Option<String>,
+    pub prize: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub start_date: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub end_date: Option<String>,
+    /// JSON of the chosen, adjusted recommendation.
+    pub recommendation: Option<String>,
+    /// JSON of the chosen content ([`crate::plan::ChosenContent`]).
+    pub content: Option<String>,
+    /// JSON array of the channels' results, once distributed.
+    pub distribution_results: Option<String>,
 }
 
 impl EventRow {
+    /// The row a new draft gets when it is inserted at `now`.
+    fn new_draft(id: &str, selection: &PurposeSelection, now: DateTime<Utc>) -> EventRow {
+        EventRow {
+            id: id.to_string(),
+            user_id: selection.user_id,
+            objective: selection.objective.label().to_string(),
+            store_name: selection.store.store_name.clone(),
+            industry: selection.store.industry.clone(),
+            address: selection.store.address.clone(),
+            status: EventStatus::Draft.as_str().to_string(),
+            title: None,
+            created_at: now,
+            updated_at: now,
+            approved_at: None,
+            published_at: None,
+            ended_at: None,
+            channels: None,
+            channel_settings: None,
+            prize: None,
+            start_date: None,
+            end_date: None,
+            recommendation: None,
+            content: None,
+            distribution_results: None,
+        }
+    }
+
+    /// The chosen channel codes (the `channels` JSON column), empty until chosen.
+    pub fn channel_codes(&self) -> Vec<String> {
+        json_column(&self.channels).unwrap_or_default()
+    }
+
+    /// Per-channel settings keyed by channel code (the `channel_settings` JSON column).
+    pub fn channel_settings_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        json_column(&self.channel_settings).unwrap_or_default()
+    }
+
+    /// The chosen, adjusted recommendation.
+    pub fn plan(&self) -> Option<contracts::ai::Recommendation> {
+        json_column(&self.recommendation)
+    }
+
+    /// The chosen content.
+    pub fn chosen_content(&self) -> Option<crate::plan::ChosenContent> {
+        json_column(&self.content)
+    }
+
+    /// Each channel's result, once distributed.
+    pub fn distribution_results(&self) -> Vec<contracts::distribution::ChannelResult> {
+        json_column(&self.distribution_results).unwrap_or_default()
+    }
+
     pub fn status(&self) -> EventStatus {
         EventStatus::parse(&self.status).unwrap_or(EventStatus::Draft)
     }
 }
 
-const EVENT_COLUMNS: &str = "id, user_id, objective, store_name, industry, address, status, title, \
-                             created_at, updated_at, approved_at, published_at, ended_at, channels, \
-                             channel_settings";
+/// A JSON text column, decoded; a column this service wrote always decodes,
+/// so anything else reads as absent.
+fn json_column<T: serde::de::DeserializeOwned>(column: &Option<String>) -> Option<T> {
+    column.as_deref().and_then(|c| serde_json::from_str(c).ok())
+}
+
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, user_id, objective, store_name, industry, address, status, title, \
+     created_at, updated_at, approved_at, published_at, ended_at, channels, \
+     channel_settings, prize, start_date, end_date, recommendation, content, distribution_results";
 
 /// What saving a purpose selection did.
 #[derive(Debug)]
@@ -53,7 +123,7 @@ pub enum Saved {
 /// Event persistence.
 #[derive(Clone)]
 pub struct EventStore {
-    db: Db,
+    pub(crate) db: Db,
 }
 
 impl EventStore {
@@ -69,9 +139,19 @@ impl EventStore {
         id: &str,
         selection: &PurposeSelection,
         now: DateTime<Utc>,
-        message: impl FnOnce(&EventRow) -> Envelope,
+        message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Saved, StoreError> {
         let key = selection.dedupe_key();
+        if let Db::Postgres(pool) = &self.db {
+            // The common case in one statement (one round trip, no explicit
+            // transaction): PostgreSQL runs both inserts of the CTE atomically.
+            // Anything else (a repeat, an expired key) takes the general path.
+            let fresh = EventRow::new_draft(id, selection, now);
+            let envelope = message(&fresh);
+            if let Some(row) = self.insert_fresh(pool, &fresh, &key, &envelope).await? {
+                return Ok(Saved::Created(row, envelope));
+            }
+        }
         let insert = format!(
             "INSERT INTO event_drafts (id, user_id, objective, store_name, industry, address, status, \
              dedupe_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $8) \
@@ -114,6 +194,39 @@ impl EventStore {
             tx.commit().await?;
             Ok(Saved::Created(row, envelope))
         })
+    }
+
+    async fn insert_fresh(
+        &self,
+        pool: &sqlx::PgPool,
+        fresh: &EventRow,
+        key: &str,
+        envelope: &Envelope,
+    ) -> Result<Option<EventRow>, StoreError> {
+        let sql = format!(
+            "WITH d AS (INSERT INTO event_drafts (id, user_id, objective, store_name, industry, \
+             address, status, dedupe_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $8) \
+             ON CONFLICT (dedupe_key) DO NOTHING RETURNING {EVENT_COLUMNS}), \
+             o AS (INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
+             SELECT $9, $10, $11, $12, $8 FROM d) \
+             SELECT {EVENT_COLUMNS} FROM d"
+        );
+        Ok(sqlx::query_as::<_, EventRow>(&sql)
+            .bind(&fresh.id)
+            .bind(fresh.user_id)
+            .bind(&fresh.objective)
+            .bind(&fresh.store_name)
+            .bind(&fresh.industry)
+            .bind(&fresh.address)
+            .bind(key)
+            .bind(fresh.created_at)
+            .bind(&envelope.message_id)
+            .bind(&envelope.topic)
+            .bind(&envelope.key)
+            .bind(&envelope.payload)
+            .fetch_optional(pool)
+            .await?)
     }
 
     /// The event with `id`, whoever owns it (the caller checks ownership).
@@ -209,7 +322,7 @@ impl EventStore {
         id: &str,
         user_id: i64,
         now: DateTime<Utc>,
-        message: impl FnOnce(&EventRow) -> Envelope,
+        message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
         let sql = format!(
             "UPDATE event_drafts SET status = 'ENDED', ended_at = $3, updated_at = $3, dedupe_key = NULL \

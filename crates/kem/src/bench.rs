@@ -21,10 +21,10 @@
 //! The table goes to stdout at the end, followed by one JSON line.
 
 mod db;
-mod http;
-mod isolate;
-mod load;
-mod report;
+pub(crate) mod http;
+pub(crate) mod isolate;
+pub(crate) mod load;
+pub(crate) mod report;
 
 use std::{path::Path, sync::Arc, time::Duration};
 

@@ -3,6 +3,8 @@
 //! [`start`] with a listener on port 0.
 
 pub mod bench;
+pub mod entries_bench;
+pub mod flow_bench;
 mod health;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -40,6 +42,36 @@ const SERVICES: &[ServiceDef] = &[
         name: event::NAME,
         migrations: event::migrations,
         module: event::module,
+    },
+    ServiceDef {
+        name: ai::NAME,
+        migrations: ai::migrations,
+        module: ai::module,
+    },
+    ServiceDef {
+        name: content::NAME,
+        migrations: content::migrations,
+        module: content::module,
+    },
+    ServiceDef {
+        name: distribution::NAME,
+        migrations: distribution::migrations,
+        module: distribution::module,
+    },
+    ServiceDef {
+        name: channel_sandbox::NAME,
+        migrations: channel_sandbox::migrations,
+        module: channel_sandbox::module,
+    },
+    ServiceDef {
+        name: participation::NAME,
+        migrations: participation::migrations,
+        module: participation::module,
+    },
+    ServiceDef {
+        name: analytics::NAME,
+        migrations: analytics::migrations,
+        module: analytics::module,
     },
 ];
 
@@ -91,7 +123,7 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<Vec<(&'static str, D
 #[openapi(
     info(title = "KT AI Event Marketing API", description = "Create, publish and measure promotional events."),
     modifiers(&BearerSecurity),
-    tags((name = "user"), (name = "event"), (name = "ops"))
+    tags((name = "user"), (name = "event"), (name = "ai"), (name = "content"), (name = "distribution"), (name = "sandbox"), (name = "participation"), (name = "analytics"), (name = "ops"))
 )]
 struct ApiDoc;
 
@@ -147,12 +179,19 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         &settings.cache_key_prefix,
         Duration::from_millis(settings.cache_timeout_ms),
     )?;
-    let bus = bus::from_url(
+    let bus_options = bus::BusOptions {
+        skip_records_before_ms: settings
+            .bus_skip_history
+            .then(|| chrono::Utc::now().timestamp_millis()),
+    };
+    let bus = bus::from_url_with(
         &settings.bus_url,
         contracts::topics::ALL,
         Duration::from_millis(settings.bus_publish_timeout_ms),
+        bus_options,
     )
     .await?;
+    let bus = bus::PrefixedGroups::wrap(bus, &settings.bus_group_prefix);
     let secret =
         load_or_create_secret(&settings.jwt_secret, &settings.data_dir).context("jwt secret")?;
     let tokens = Arc::new(Tokens::new(
@@ -161,6 +200,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         cache.clone(),
     ));
     let dbs = migrate(&settings).await?;
+    let addr = listener.local_addr()?;
 
     let mut api = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(health::router());
     let mut tasks = Vec::new();
@@ -172,6 +212,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             bus: bus.clone(),
             tokens: tokens.clone(),
             shutdown: shutdown.clone(),
+            base_url: format!("http://{addr}"),
         };
         let def = SERVICES
             .iter()
@@ -190,6 +231,8 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
     };
     let app: Router = router
         .merge(health::openapi_route(openapi))
+        // The web app has no database; it is always mounted, after the API routes.
+        .merge(web::router(&settings, &format!("http://{addr}")))
         .fallback(not_found)
         .layer(Extension(readiness))
         .layer(Extension(tokens))
@@ -199,7 +242,6 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         ))
         .layer(middleware::from_fn(trace_requests));
 
-    let addr = listener.local_addr()?;
     let server_shutdown = shutdown.clone();
     let server = tokio::spawn(async move {
         axum::serve(listener, app)

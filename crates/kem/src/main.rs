@@ -33,8 +33,15 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Run only the channel sandbox (the six channel APIs with their knobs),
+    /// e.g. `kem sandbox --listen 127.0.0.1:9090`.
+    Sandbox,
     /// Load-test POST /api/events/purposes and the database's own insert limit.
     Bench(kem::bench::BenchArgs),
+    /// Time the creation and publish steps end to end (AI job, image job, publish, breaker).
+    BenchFlow(kem::flow_bench::FlowBenchArgs),
+    /// Load-test customers' entries: throughput, latency, lost/duplicate counts, dashboard freshness.
+    BenchEntries(kem::entries_bench::EntriesBenchArgs),
 }
 
 #[tokio::main]
@@ -49,6 +56,11 @@ async fn main() -> anyhow::Result<()> {
     platform::telemetry::init(&settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
+        Command::Sandbox => {
+            let mut settings = settings;
+            settings.services = channel_sandbox::NAME.to_string();
+            serve(settings).await
+        }
         Command::Migrate => {
             kem::migrate(&settings).await?;
             Ok(())
@@ -64,6 +76,8 @@ async fn main() -> anyhow::Result<()> {
             app.stop().await
         }
         Command::Bench(args) => kem::bench::run(settings, args).await,
+        Command::BenchFlow(args) => kem::flow_bench::run(settings, args).await,
+        Command::BenchEntries(args) => kem::entries_bench::run(settings, args).await,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Settings {
     pub cache_timeout_ms: u64,
     pub bus_url: String,
     pub bus_publish_timeout_ms: u64,
+    pub bus_group_prefix: String,
+    pub bus_skip_history: bool,
     pub outbox_relay_interval_ms: u64,
     pub services: String,
     pub jwt_secret: Secret,
@@ -55,6 +57,23 @@ pub struct Settings {
     pub login_lock_secs: u64,
     pub max_body_bytes: usize,
     pub log_format: String,
+    /// Tables such as `[ai]` or `[content]`, read by the service that owns
+    /// them through [`Settings::section`], so that a service's settings live
+    /// beside its code. Environment: `KEM_AI__PROVIDER=llm` sets `ai.provider`.
+    #[serde(flatten)]
+    pub sections: Sections,
+}
+
+/// The per-service setting tables, kept raw until their service reads them.
+#[derive(Clone, Default, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Sections(std::collections::BTreeMap<String, figment::value::Value>);
+
+impl fmt::Debug for Sections {
+    // Only the names: a table may hold credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
 }
 
 /// Values given on the command line; they win over every other layer.
@@ -88,7 +107,7 @@ impl Settings {
             figment = figment.merge(Toml::file_exact(file));
         }
         let settings: Settings = figment
-            .merge(Env::prefixed("KEM_"))
+            .merge(Env::prefixed("KEM_").split("__"))
             .merge(Serialized::defaults(cli))
             .extract()
             .map_err(Box::new)?;
@@ -129,6 +148,27 @@ impl Settings {
         Ok(())
     }
 
+    /// The table `[name]` as the owning service's settings type; fields it
+    /// leaves out take the type's serde defaults.
+    pub fn section<T: serde::de::DeserializeOwned + Default>(
+        &self,
+        name: &str,
+    ) -> Result<T, ConfigError> {
+        match self.sections.0.get(name) {
+            None => Ok(T::default()),
+            Some(value) => value.deserialize().map_err(|e| ConfigError::Invalid {
+                name: "section",
+                reason: format!("[{name}]: {e}"),
+            }),
+        }
+    }
+
+    /// Replaces the table `[name]` (tests adjust a service's settings with it).
+    pub fn set_section<T: Serialize>(&mut self, name: &str, value: &T) {
+        let value = figment::value::Value::serialize(value).expect("settings serialise");
+        self.sections.0.insert(name.to_string(), value);
+    }
+
     /// The services this process mounts, by name.
     pub fn mounted_services(&self) -> Vec<String> {
         self.services
@@ -165,6 +205,36 @@ mod tests {
         let mut s = Settings::defaults();
         s.jwt_secret = Secret::new("a-very-long-secret-value-of-more-than-32");
         assert!(!format!("{s:?}").contains("very-long"));
+    }
+
+    #[derive(Debug, Default, Deserialize, Serialize, PartialEq)]
+    #[serde(default)]
+    struct Sample {
+        provider: String,
+        timeout_secs: u64,
+    }
+
+    #[test]
+    fn sections_are_read_by_their_service_with_defaults_for_missing_fields() {
+        let figment = Figment::from(Toml::string(DEFAULTS_TOML))
+            .merge(Toml::string("[sample]\nprovider = \"llm\"\n"));
+        let s: Settings = figment.extract().expect("settings");
+        let sample: Sample = s.section("sample").expect("section");
+        assert_eq!(sample.provider, "llm");
+        assert_eq!(sample.timeout_secs, 0);
+        assert_eq!(
+            s.section::<Sample>("absent").expect("absent"),
+            Sample::default()
+        );
+        let mut s = s;
+        s.set_section(
+            "sample",
+            &Sample {
+                provider: "builtin".into(),
+                timeout_secs: 3,
+            },
+        );
+        assert_eq!(s.section::<Sample>("sample").expect("set").timeout_secs, 3);
     }
 
     #[test]

@@ -154,6 +154,43 @@ where
     }
 }
 
+/// A JSON body that may be left out entirely (an empty body or `null` is
+/// `T::default()`); a body that is there must be valid JSON of `T`.
+pub struct OptionalJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for OptionalJson<T>
+where
+    T: serde::de::DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::PAYLOAD_TOO_LARGE,
+                    "요청 본문이 너무 큽니다",
+                )
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
+        }
+        serde_json::from_slice::<Option<T>>(&bytes)
+            .map(|value| OptionalJson(value.unwrap_or_default()))
+            .map_err(|e| {
+                let message = if e.is_syntax() || e.is_eof() {
+                    "요청 본문이 올바른 JSON이 아닙니다".to_string()
+                } else {
+                    format!("요청 본문의 값이 올바르지 않습니다: {e}")
+                };
+                ApiError::bad_request(codes::INVALID_REQUEST, message)
+            })
+    }
+}
+
 fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection {
         JsonRejection::MissingJsonContentType(_) => ApiError::new(

@@ -13,6 +13,7 @@ pub mod db;
 pub mod http;
 pub mod ids;
 pub mod outbox;
+pub mod resilience;
 pub mod telemetry;
 
 /// What a service module needs from the composition root.
@@ -24,6 +25,10 @@ pub struct Deps {
     pub bus: std::sync::Arc<dyn bus::Bus>,
     pub tokens: std::sync::Arc<auth::Tokens>,
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// `http://host:port` of this process's own server: the default target of
+    /// in-process HTTP neighbours (distribution, the channel sandbox) and the
+    /// origin of relative URLs handed to outside parties.
+    pub base_url: String,
 }
 
 /// What a service contributes to the process: its routes (with their

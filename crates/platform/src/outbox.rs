@@ -77,24 +77,42 @@ impl Outbox {
         (outbox, vec![deleter, relay])
     }
 
-    /// Publishes committed messages now; what fails stays for the relay.
+    /// Hands committed messages to the broker client now, in order, without
+    /// waiting for the acknowledgements: a background task awaits them and
+    /// marks the acknowledged rows for deletion. Whatever is not acknowledged
+    /// stays in the table for the relay. The caller's request therefore never
+    /// waits on the broker's round trip.
     pub async fn send(&self, envelopes: &[Envelope]) {
-        if Utc::now().timestamp_millis() < self.broker_down_until_ms.load(Ordering::Relaxed) {
+        if envelopes.is_empty()
+            || Utc::now().timestamp_millis() < self.broker_down_until_ms.load(Ordering::Relaxed)
+        {
             return;
         }
+        let mut acks = Vec::with_capacity(envelopes.len());
         for envelope in envelopes {
-            if !self
-                .publish(
-                    &envelope.message_id,
-                    &envelope.topic,
-                    &envelope.key,
-                    &envelope.payload,
-                )
-                .await
-            {
-                return;
-            }
+            let ack = self
+                .bus
+                .enqueue(&envelope.topic, &envelope.key, &envelope.payload);
+            acks.push((envelope.message_id.clone(), ack));
         }
+        let outbox = self.clone();
+        tokio::spawn(async move {
+            for (message_id, ack) in acks {
+                if let Err(e) = ack.await {
+                    outbox.broker_failed(&e);
+                    return;
+                }
+                let _ = outbox.sent.send(message_id);
+            }
+        });
+    }
+
+    fn broker_failed(&self, error: &crate::bus::BusError) {
+        tracing::warn!(%error, "publish failed; the outbox relay will retry");
+        self.broker_down_until_ms.store(
+            Utc::now().timestamp_millis() + BROKER_DOWN_BACKOFF_MS,
+            Ordering::Relaxed,
+        );
     }
 
     async fn publish(&self, message_id: &str, topic: &str, key: &str, payload: &str) -> bool {
@@ -104,11 +122,8 @@ impl Outbox {
                 true
             }
             Err(e) => {
-                tracing::warn!(topic, error = %e, "publish failed; the outbox relay will retry");
-                self.broker_down_until_ms.store(
-                    Utc::now().timestamp_millis() + BROKER_DOWN_BACKOFF_MS,
-                    Ordering::Relaxed,
-                );
+                tracing::debug!(topic, "relay publish failed");
+                self.broker_failed(&e);
                 false
             }
         }
@@ -217,6 +232,10 @@ mod tests {
 
     #[async_trait]
     impl Bus for SwitchableBroker {
+        fn enqueue(&self, t: &str, k: &str, payload: &str) -> crate::bus::Ack {
+            let result = futures::executor::block_on(self.publish(t, k, payload));
+            Box::pin(std::future::ready(result))
+        }
         async fn publish(&self, _t: &str, _k: &str, payload: &str) -> Result<(), BusError> {
             if self.down.load(Ordering::SeqCst) {
                 return Err(BusError::Unavailable("switched off".into()));

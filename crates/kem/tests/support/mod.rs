@@ -5,6 +5,8 @@
 //! `KEM_TEST_BUS_URL` (Kafka); without them, the embedded defaults.
 #![allow(dead_code)]
 
+pub mod journey;
+
 use std::{
     sync::{Arc, Mutex},
     time::Duration,
@@ -45,6 +47,10 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     }
     if let Ok(url) = std::env::var("KEM_TEST_BUS_URL") {
         s.bus_url = url;
+        s.bus_group_prefix = unique("t") + "-";
+        // Every app has its own groups: without this each would work
+        // through all earlier tests' records on the shared broker.
+        s.bus_skip_history = true;
     }
     s
 }
@@ -60,7 +66,9 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         settings.database_url = platform::db::create_scratch_database(&url, "kem_t_")
             .await
             .expect("scratch database");
-        settings.database_max_connections = 5;
+        // Eight services with a pool each, several apps at once: PostgreSQL's
+        // 100 connections are shared by the whole suite.
+        settings.database_max_connections = 2;
     }
     tweak(&mut settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::{retry_delay, Bus, BusError, Delivery, MessageHandler, Outcome};
+use super::{retry_delay, Ack, Bus, BusError, Delivery, MessageHandler, Outcome};
 
 #[derive(Default)]
 struct TopicLog {
@@ -60,11 +60,8 @@ impl MemoryBus {
             .map(|t| t.records.iter().map(|r| (**r).clone()).collect())
             .unwrap_or_default()
     }
-}
 
-#[async_trait]
-impl Bus for MemoryBus {
-    async fn publish(&self, topic: &str, key: &str, payload: &str) -> Result<(), BusError> {
+    fn append(&self, topic: &str, key: &str, payload: &str) {
         {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             state
@@ -79,7 +76,19 @@ impl Bus for MemoryBus {
                 }));
         }
         self.appended.notify_waiters();
+    }
+}
+
+#[async_trait]
+impl Bus for MemoryBus {
+    async fn publish(&self, topic: &str, key: &str, payload: &str) -> Result<(), BusError> {
+        self.append(topic, key, payload);
         Ok(())
+    }
+
+    fn enqueue(&self, topic: &str, key: &str, payload: &str) -> Ack {
+        self.append(topic, key, payload);
+        Box::pin(std::future::ready(Ok(())))
     }
 
     fn subscribe(

@@ -1,0 +1,209 @@
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::{
+    overview::owner_dashboard,
+    store::{ChannelEntries, EventInfo, Reach, Totals},
+};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("timestamp")
+        .with_timezone(&Utc)
+}
+
+fn entries(channel: &str, participants: i64, visitors: i64, consents: i64) -> ChannelEntries {
+    ChannelEntries {
+        channel: channel.into(),
+        participants,
+        store_visitors: visitors,
+        marketing_consents: consents,
+    }
+}
+
+fn reach(
+    channel: &str,
+    status: Option<&str>,
+    expected: i64,
+    views: i64,
+    clicks: i64,
+    calls: i64,
+) -> Reach {
+    Reach {
+        channel: channel.into(),
+        status: status.map(String::from),
+        expected_views: expected,
+        views,
+        clicks,
+        calls,
+        stats_at: (views > 0).then(|| at("2026-11-21T12:00:00Z")),
+    }
+}
+
+fn snapshot() -> Snapshot {
+    Snapshot {
+        info: EventInfo {
+            event_id: "evt-1".into(),
+            owner_id: 7,
+            title: "겨울 커피 이벤트".into(),
+            store_name: "맛있는집".into(),
+            industry: "카페".into(),
+            objective: "신규 고객 유치".into(),
+            prize: "아메리카노".into(),
+            start_date: "2026-11-21".into(),
+            end_date: "2026-11-30".into(),
+            channels: r#"["INSTAGRAM","RINGOBIZ","GINITV"]"#.into(),
+            target_participants: 8,
+            estimated_cost: 700_000,
+            published_at: at("2026-11-21T09:30:00Z"),
+        },
+        totals: Totals {
+            participants: 4,
+            store_visitors: 3,
+            marketing_consents: 1,
+            ended_at: None,
+            version: 9,
+        },
+        entries: vec![
+            entries("DIRECT", 1, 1, 0),
+            entries("INSTAGRAM", 2, 1, 1),
+            entries("RINGOBIZ", 1, 1, 0),
+        ],
+        hours: vec![
+            HourCount {
+                hour_start: "2026-11-21T18:00:00+09:00".into(),
+                participants: 3,
+            },
+            HourCount {
+                hour_start: "2026-11-21T20:00:00+09:00".into(),
+                participants: 1,
+            },
+        ],
+        reach: vec![
+            reach("GINITV", Some("FAILED"), 0, 0, 0, 0),
+            reach("INSTAGRAM", Some("SUCCESS"), 1_000, 400, 40, 0),
+            reach("RINGOBIZ", Some("SUCCESS"), 300, 50, 0, 6),
+        ],
+    }
+}
+
+#[test]
+fn the_summary_and_roi_add_up_from_the_inputs() {
+    let d = event_dashboard(&snapshot());
+    assert_eq!(d.status, "ACTIVE");
+    assert_eq!(d.summary.total_participants, 4);
+    assert_eq!(d.summary.achievement_rate, Some(50.0));
+    assert_eq!(d.summary.total_views, 450);
+    assert_eq!(d.summary.total_expected_views, 1_300);
+    // Prize: 700,000 − 50,000 content − (50,000 + 50,000 + 500,000) planned channels.
+    assert_eq!(d.roi.investment.prize, 50_000);
+    // GINITV failed, so it is not paid for.
+    assert_eq!(d.roi.investment.channel_total, 100_000);
+    assert_eq!(d.roi.investment.total, 200_000);
+    // 4 entrants × 35 % × 8,000 won.
+    assert_eq!(d.roi.revenue.expected_revenue, 11_200);
+    assert_eq!(d.summary.expected_sales_increase, 11_200);
+    assert_eq!(d.summary.estimated_roi, Some(-94.4));
+    assert_eq!(d.summary.industry_average_roi, 120.0);
+    assert_eq!(d.summary.roi_vs_industry, Some(-214.4));
+}
+
+/// channel, views, participants, calls, conversion, cost.
+type ChannelRow<'a> = (&'a str, i64, i64, Option<i64>, Option<f64>, i64);
+
+#[test]
+fn channels_show_views_entries_conversion_cost_and_calls_for_ringobiz() {
+    let d = event_dashboard(&snapshot());
+    let rows: Vec<ChannelRow> = d
+        .channel_performance
+        .iter()
+        .map(|c| {
+            (
+                c.channel.as_str(),
+                c.views,
+                c.participants,
+                c.calls,
+                c.conversion_rate,
+                c.cost,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("RINGOBIZ", 50, 1, Some(6), Some(2.0), 50_000),
+            ("GINITV", 0, 0, None, None, 0),
+            ("INSTAGRAM", 400, 2, None, Some(0.5), 50_000),
+        ]
+    );
+    assert_eq!(d.channel_performance[0].channel_name, "링고비즈");
+    assert_eq!(
+        d.channel_performance[1].distribution_status.as_deref(),
+        Some("FAILED")
+    );
+}
+
+#[test]
+fn the_profile_and_timeline_count_every_entry() {
+    let d = event_dashboard(&snapshot());
+    let p = &d.participant_profile;
+    assert_eq!((p.store_visitors, p.store_visit_rate), (3, Some(75.0)));
+    assert_eq!(
+        (p.marketing_consents, p.marketing_consent_rate),
+        (1, Some(25.0))
+    );
+    let by: Vec<(&str, i64, Option<f64>)> = p
+        .by_channel
+        .iter()
+        .map(|c| (c.channel.as_str(), c.participants, c.share))
+        .collect();
+    assert_eq!(
+        by,
+        vec![
+            ("RINGOBIZ", 1, Some(25.0)),
+            ("INSTAGRAM", 2, Some(50.0)),
+            ("DIRECT", 1, Some(25.0))
+        ]
+    );
+    let line: Vec<i64> = d.timeline.iter().map(|t| t.participants).collect();
+    assert_eq!(line, vec![3, 0, 1]);
+    assert_eq!(d.timeline[0].hour, "2026-11-21T18:00:00+09:00");
+}
+
+#[test]
+fn before_the_distribution_reports_the_planned_channels_are_counted() {
+    let mut s = snapshot();
+    s.reach.clear();
+    s.totals.ended_at = Some(at("2026-11-30T15:00:00Z"));
+    let d = event_dashboard(&s);
+    assert_eq!(d.status, "ENDED");
+    assert_eq!(d.roi.investment.channel_total, 600_000);
+    assert_eq!(d.roi.investment.total, 700_000);
+    assert_eq!(d.summary.total_views, 0);
+}
+
+#[test]
+fn the_owner_overview_sums_events_and_names_the_best_channel() {
+    let first = event_dashboard(&snapshot());
+    let mut s = snapshot();
+    s.info.event_id = "evt-2".into();
+    s.totals.participants = 10;
+    s.entries = vec![entries("RINGOBIZ", 10, 0, 0)];
+    s.totals.ended_at = Some(at("2026-11-30T15:00:00Z"));
+    let second = event_dashboard(&s);
+    let o = owner_dashboard(7, &[second.clone(), first.clone()]);
+    assert_eq!(o.totals.events, 2);
+    assert_eq!(o.totals.active_events, 1);
+    assert_eq!(o.totals.participants, 14);
+    assert_eq!(o.totals.views, 900);
+    assert_eq!(o.totals.investment, 400_000);
+    assert_eq!(o.totals.expected_revenue, 11_200 + 28_000);
+    assert_eq!(o.totals.roi, Some(-90.2));
+    assert_eq!(o.events[0].event_id, "evt-2");
+    let best = o.best_channel.expect("best channel");
+    assert_eq!(
+        (best.channel.as_str(), best.participants, best.views),
+        ("RINGOBIZ", 11, 100)
+    );
+    assert_eq!(owner_dashboard(7, &[]).best_channel, None);
+}

@@ -1,0 +1,74 @@
+//! Analytics service: live per-event counters fed only by the bus, the
+//! owner's dashboards and the ROI estimate (UFR-ANAL-010).
+
+pub mod dashboard;
+pub mod domain;
+pub mod http;
+pub mod overview;
+pub mod service;
+pub mod store;
+mod store_sql;
+pub mod worker;
+
+use std::sync::Arc;
+
+use platform::{db::Migrations, Deps, Module};
+
+/// This service's name: its SQLite file and PostgreSQL schema are named after it.
+pub const NAME: &str = "analytics";
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's migrations.
+pub fn migrations() -> Migrations {
+    Migrations {
+        sqlite: &SQLITE,
+        postgres: &POSTGRES,
+    }
+}
+
+/// The `[analytics]` settings table.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct AnalyticsConfig {
+    /// How long a dashboard stays in the cache (`analytics:dashboard:{eventId}`, 1 h).
+    pub dashboard_cache_ttl_secs: u64,
+    /// The owner-wide dashboard covers at most this many of the newest events.
+    pub max_owner_events: i64,
+}
+
+impl Default for AnalyticsConfig {
+    fn default() -> Self {
+        AnalyticsConfig {
+            dashboard_cache_ttl_secs: 3600,
+            max_owner_events: 200,
+        }
+    }
+}
+
+/// Builds the service: routes plus its bus consumers.
+pub fn module(deps: &Deps) -> Module {
+    let config: AnalyticsConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "invalid [analytics] settings; using the defaults");
+        AnalyticsConfig::default()
+    });
+    let service = Arc::new(service::AnalyticsService::new(
+        store::AnalyticsStore::new(deps.db.clone()),
+        deps.cache.clone(),
+        config,
+    ));
+    let tasks = match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
+        Ok(consumers) => consumers,
+        // Without its consumers the dashboards never move; say so loudly.
+        Err(e) => {
+            tracing::error!(error = %e, "analytics consumers could not start");
+            Vec::new()
+        }
+    };
+    Module {
+        name: NAME,
+        router: http::router(service),
+        tasks,
+    }
+}

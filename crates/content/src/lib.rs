@@ -1,0 +1,114 @@
+//! Content service: promotional images in three styles per platform, and their storage.
+//!
+//! The event service asks for images with `ImageJobRequested` on
+//! `image-job-topic`; [`worker`] renders every style × platform
+//! ([`render`], [`layout`], [`style`], with the embedded [`fonts`]), stores
+//! the files ([`objects`]), records them ([`store`]) and answers
+//! `ImageJobCompleted` or `ImageJobFailed` on `image-result-topic` through
+//! the outbox. [`http`] serves the files at `GET /api/content/images/{key}`.
+
+pub mod fonts;
+pub mod http;
+pub mod layout;
+pub mod objects;
+pub mod render;
+pub mod service;
+pub mod store;
+pub mod style;
+pub mod worker;
+
+/// The PNG codec the images are encoded with, for callers that check them.
+pub use png;
+
+use std::{sync::Arc, time::Duration};
+
+use platform::{config::Secret, db::Migrations, outbox::Outbox, Deps, Module};
+use serde::{Deserialize, Serialize};
+
+/// This service's name: its SQLite file and PostgreSQL schema are named after it.
+pub const NAME: &str = "content";
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's migrations.
+pub fn migrations() -> Migrations {
+    Migrations {
+        sqlite: &SQLITE,
+        postgres: &POSTGRES,
+    }
+}
+
+/// The `[content]` settings table (see `config/default.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct ContentConfig {
+    /// `file://` (`{data_dir}/images`), `file:///DIR`, or `s3://BUCKET`.
+    pub store_url: String,
+    /// Prefix of image URLs; empty: this service's own route `/api/content/images`.
+    pub public_url: String,
+    /// S3-compatible endpoint, e.g. `http://127.0.0.1:9000`; empty: AWS.
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_access_key_id: Secret,
+    pub s3_secret_access_key: Secret,
+    /// Jobs requested longer ago than this are skipped (their requester has
+    /// timed them out); 0 renders jobs of any age.
+    pub max_job_age_secs: u64,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        ContentConfig {
+            store_url: "file://".into(),
+            public_url: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: String::new(),
+            s3_access_key_id: Secret::default(),
+            s3_secret_access_key: Secret::default(),
+            max_job_age_secs: 120,
+        }
+    }
+}
+
+/// Builds the service: the image route, the job consumer and the outbox relay.
+pub fn module(deps: &Deps) -> Module {
+    let config: ContentConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "invalid [content] settings; using the defaults");
+        ContentConfig::default()
+    });
+    let images = match objects::ImageStore::from_config(&config, &deps.settings.data_dir) {
+        Ok(images) => images,
+        Err(e) => {
+            // Without a store no image can be kept or served; jobs wait on
+            // the bus until the settings are fixed.
+            tracing::error!(error = %e, "content service not started: no image store");
+            return Module {
+                name: NAME,
+                router: utoipa_axum::router::OpenApiRouter::new(),
+                tasks: Vec::new(),
+            };
+        }
+    };
+    let (outbox, mut tasks) = Outbox::start(
+        deps.db.clone(),
+        deps.bus.clone(),
+        Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
+        deps.shutdown.clone(),
+    );
+    let service = Arc::new(service::ContentService::new(
+        store::ContentStore::new(deps.db.clone()),
+        images,
+        outbox,
+        config.max_job_age_secs,
+    ));
+    match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
+        Ok(consumer) => tasks.push(consumer),
+        Err(e) => tracing::error!(error = %e, "image job consumer could not start"),
+    }
+    Module {
+        name: NAME,
+        router: http::router(service),
+        tasks,
+    }
+}

@@ -1,0 +1,175 @@
+//! AI recommendation jobs (UFR-EVENT-030, UFR-AI-010): the request the event
+//! service sends on `ai-job-topic`, and the progress and result messages the
+//! ai service sends back on `ai-result-topic`. The recommendation shape is the
+//! one the API answers (SYSTEM.md §3.4), so the event service stores and
+//! answers it as received.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{messages::BusMessage, topics};
+
+/// Asks the ai service for a trend analysis and three recommendations.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AiJobRequested {
+    pub job_id: String,
+    pub event_id: String,
+    pub user_id: i64,
+    /// One of the four Korean objectives.
+    pub objective: String,
+    pub store_name: String,
+    pub industry: String,
+    pub address: String,
+    /// The day the event should start (`YYYY-MM-DD`); seasons and calendar
+    /// moments are looked up around it.
+    pub start_date: String,
+    pub requested_at: String,
+}
+
+impl BusMessage for AiJobRequested {
+    const EVENT_TYPE: &'static str = "AiJobRequested";
+    const TOPIC: &'static str = topics::AI_JOB_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+/// The ai service has taken the job (status `PROCESSING`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AiJobStarted {
+    pub job_id: String,
+    pub event_id: String,
+    pub started_at: String,
+}
+
+impl BusMessage for AiJobStarted {
+    const EVENT_TYPE: &'static str = "AiJobStarted";
+    const TOPIC: &'static str = topics::AI_RESULT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+/// The job finished: the analysis and exactly three recommendations (status `COMPLETED`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AiJobCompleted {
+    pub job_id: String,
+    pub event_id: String,
+    /// Which provider answered (`builtin` or `llm:<model>`).
+    pub provider: String,
+    pub trend_analysis: TrendAnalysis,
+    pub recommendations: Vec<Recommendation>,
+    pub completed_at: String,
+}
+
+impl BusMessage for AiJobCompleted {
+    const EVENT_TYPE: &'static str = "AiJobCompleted";
+    const TOPIC: &'static str = topics::AI_RESULT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+/// The job failed or timed out (status `FAILED`); the owner may ask again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AiJobFailed {
+    pub job_id: String,
+    pub event_id: String,
+    /// Why, in words an owner can read (Korean).
+    pub reason: String,
+    pub failed_at: String,
+}
+
+impl BusMessage for AiJobFailed {
+    const EVENT_TYPE: &'static str = "AiJobFailed";
+    const TOPIC: &'static str = topics::AI_RESULT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+/// Industry, regional and seasonal trends behind the recommendations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendAnalysis {
+    pub industry_trends: Vec<Trend>,
+    pub regional_trends: Vec<Trend>,
+    pub seasonal_trends: Vec<Trend>,
+}
+
+/// One trend: a keyword, how relevant it is (0.0–1.0) and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Trend {
+    pub keyword: String,
+    pub relevance: f64,
+    pub description: String,
+}
+
+/// One event plan; `optionNumber` 1, 2, 3 are the low, middle and high cost plans.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendation {
+    pub option_number: u8,
+    /// `저비용`, `중비용` or `고비용`.
+    pub cost_level: String,
+    pub title: String,
+    pub description: String,
+    pub concept: String,
+    pub target_audience: String,
+    pub duration: PlanDuration,
+    pub mechanics: Mechanics,
+    pub prize: String,
+    /// Channel codes (`INSTAGRAM`, `RINGOBIZ`, …) the plan suggests.
+    pub promotion_channels: Vec<String>,
+    pub estimated_cost: EstimatedCost,
+    pub expected_metrics: ExpectedMetrics,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanDuration {
+    pub recommended_days: u32,
+    /// `YYYY-MM-DD`.
+    pub start_date: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub end_date: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Mechanics {
+    /// An upper-case code: `DISCOUNT`, `GIFT`, `STAMP`, `LOTTERY`, `REVIEW`, `REFERRAL`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub details: String,
+}
+
+/// Costs in won.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EstimatedCost {
+    pub min: i64,
+    pub max: i64,
+    pub breakdown: Vec<CostItem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CostItem {
+    pub item: String,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpectedMetrics {
+    pub new_customers: u32,
+    /// Expected revenue increase over the event, in percent.
+    pub revenue_increase: f64,
+    /// Expected return on investment, in percent.
+    pub roi: f64,
+}

@@ -1,0 +1,218 @@
+//! Distribution service: parallel publishing to the six channels,
+//! per-channel status, retries (SYSTEM.md §3.3, UFR-DIST-010/020).
+
+pub mod adapters;
+pub mod domain;
+pub mod http;
+mod results;
+pub mod service;
+pub mod stats_job;
+pub mod store;
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use contracts::channels::Channel;
+use platform::{
+    config::Secret,
+    db::Migrations,
+    outbox::Outbox,
+    resilience::{BreakerConfig, Bulkhead, CircuitBreaker, RetrySchedule},
+    Deps, Module,
+};
+use serde::{Deserialize, Serialize};
+
+/// This service's name: its SQLite file and PostgreSQL schema are named after it.
+pub const NAME: &str = "distribution";
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's migrations.
+pub fn migrations() -> Migrations {
+    Migrations {
+        sqlite: &SQLITE,
+        postgres: &POSTGRES,
+    }
+}
+
+/// Where one channel's API is and how to prove ourselves to it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Endpoint {
+    /// Origin (and path prefix) of the channel API; empty: the in-process
+    /// sandbox at `{this process}/sandbox/{channel}`.
+    pub base_url: String,
+    /// Access token (Instagram, Naver), admin key (Kakao) or API key (partners).
+    pub credential: Secret,
+    /// The account posted as: Instagram user id, Kakao channel id (unused elsewhere).
+    pub account: String,
+}
+
+impl Endpoint {
+    fn dev(channel: Channel, account: &str) -> Endpoint {
+        Endpoint {
+            base_url: String::new(),
+            // The channel sandbox's default credential for this channel.
+            credential: Secret::new(format!(
+                "sandbox-{}-key",
+                channel.code().to_ascii_lowercase()
+            )),
+            account: account.to_string(),
+        }
+    }
+}
+
+/// Every channel's endpoint.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Endpoints {
+    pub instagram: Endpoint,
+    pub naver: Endpoint,
+    pub kakao: Endpoint,
+    pub uridongnetv: Endpoint,
+    pub ringobiz: Endpoint,
+    pub ginitv: Endpoint,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            instagram: Endpoint::dev(Channel::Instagram, "17841400000000000"),
+            naver: Endpoint::dev(Channel::Naver, ""),
+            kakao: Endpoint::dev(Channel::Kakao, "_sandbox"),
+            uridongnetv: Endpoint::dev(Channel::Uridongnetv, ""),
+            ringobiz: Endpoint::dev(Channel::Ringobiz, ""),
+            ginitv: Endpoint::dev(Channel::Ginitv, ""),
+        }
+    }
+}
+
+impl Endpoints {
+    pub fn of_mut(&mut self, channel: Channel) -> &mut Endpoint {
+        match channel {
+            Channel::Instagram => &mut self.instagram,
+            Channel::Naver => &mut self.naver,
+            Channel::Kakao => &mut self.kakao,
+            Channel::Uridongnetv => &mut self.uridongnetv,
+            Channel::Ringobiz => &mut self.ringobiz,
+            Channel::Ginitv => &mut self.ginitv,
+        }
+    }
+}
+
+/// The `[distribution]` settings table.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct DistributionConfig {
+    /// The whole distribution finishes within this (SYSTEM.md: 60 s).
+    pub budget_ms: u64,
+    /// Attempts per channel, the first included (SYSTEM.md: 3).
+    pub retry_attempts: u32,
+    /// Waits between attempts; the last repeats (SYSTEM.md: 1 s / 2 s / 4 s).
+    pub retry_backoff_ms: Vec<u64>,
+    /// Consecutive failed attempts that open a channel's breaker.
+    pub breaker_failures: u32,
+    /// How long an open breaker fails a channel fast before one probe.
+    pub breaker_open_ms: u64,
+    /// Calls at once per channel (the bulkhead).
+    pub bulkhead_size: usize,
+    /// How long a call waits for a bulkhead slot.
+    pub bulkhead_wait_ms: u64,
+    /// Timeout of one HTTP call to a channel.
+    pub call_timeout_ms: u64,
+    pub channels: Endpoints,
+}
+
+impl Default for DistributionConfig {
+    fn default() -> Self {
+        DistributionConfig {
+            budget_ms: 60_000,
+            retry_attempts: 3,
+            retry_backoff_ms: vec![1_000, 2_000, 4_000],
+            breaker_failures: 5,
+            breaker_open_ms: 30_000,
+            bulkhead_size: 16,
+            bulkhead_wait_ms: 5_000,
+            call_timeout_ms: 20_000,
+            channels: Endpoints::default(),
+        }
+    }
+}
+
+/// Builds the service: routes plus its outbox relay.
+pub fn module(deps: &Deps) -> Module {
+    let config: DistributionConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "invalid [distribution] settings; using the defaults");
+        DistributionConfig::default()
+    });
+    let (outbox, tasks) = Outbox::start(
+        deps.db.clone(),
+        deps.bus.clone(),
+        Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
+        deps.shutdown.clone(),
+    );
+    let mut endpoints = config.channels.clone();
+    let targets: Vec<(Channel, Endpoint)> = Channel::ALL
+        .into_iter()
+        .map(|channel| {
+            let endpoint = endpoints.of_mut(channel);
+            if endpoint.base_url.is_empty() {
+                endpoint.base_url = format!(
+                    "{}/sandbox/{}",
+                    deps.base_url,
+                    channel.code().to_ascii_lowercase()
+                );
+            }
+            (channel, endpoint.clone())
+        })
+        .collect();
+    let breaker = BreakerConfig {
+        failure_threshold: config.breaker_failures.max(1),
+        open_for: Duration::from_millis(config.breaker_open_ms),
+    };
+    let kits: BTreeMap<Channel, service::ChannelKit> = adapters::build(
+        &targets,
+        Duration::from_millis(config.call_timeout_ms.max(1)),
+    )
+    .into_iter()
+    .map(|adapter| {
+        let channel = adapter.channel();
+        let name = format!("distribution:{}", channel.code());
+        let kit = service::ChannelKit {
+            breaker: CircuitBreaker::shared(&name, breaker, deps.cache.clone()),
+            bulkhead: Bulkhead::new(
+                &name,
+                config.bulkhead_size,
+                Duration::from_millis(config.bulkhead_wait_ms),
+            ),
+            adapter,
+        };
+        (channel, kit)
+    })
+    .collect();
+    let schedule = RetrySchedule::new(
+        config.retry_attempts,
+        config
+            .retry_backoff_ms
+            .iter()
+            .map(|ms| Duration::from_millis(*ms))
+            .collect(),
+    );
+    let service = Arc::new(service::DistributionService::new(
+        store::DistributionStore::new(deps.db.clone()),
+        outbox,
+        kits,
+        schedule,
+        Duration::from_millis(config.budget_ms.max(1)),
+        &deps.base_url,
+    ));
+    let tasks: Vec<_> = tasks
+        .into_iter()
+        .chain(stats_job::start(deps, service.clone()))
+        .collect();
+    Module {
+        name: NAME,
+        router: http::router(service),
+        tasks,
+    }
+}

@@ -1,0 +1,103 @@
+//! `validatePublishReady` (seed 2, step 2), pure: what a draft still lacks
+//! before it can be published.
+
+/// One thing a draft lacks, named for the owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Objective,
+    Recommendation,
+    Content,
+    ContentRendering,
+    Channels,
+}
+
+impl Missing {
+    /// Field name and Korean label, e.g. `recommendation(AI 추천 선택)`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Missing::Objective => "objective(목적 선택)",
+            Missing::Recommendation => "recommendation(AI 추천 선택)",
+            Missing::Content => "content(콘텐츠 선택)",
+            Missing::ContentRendering => "content(편집한 이미지를 생성하는 중)",
+            Missing::Channels => "channels(배포 채널 최소 1개)",
+        }
+    }
+}
+
+/// The facts of a draft that decide whether it can be published.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DraftFacts {
+    pub has_objective: bool,
+    pub has_recommendation: bool,
+    pub has_content: bool,
+    /// The edited content's image is still being rendered.
+    pub content_rendering: bool,
+    pub channel_count: usize,
+}
+
+/// Everything missing, in the seed's order; empty when ready.
+pub fn validate_publish_ready(facts: DraftFacts) -> Vec<Missing> {
+    let mut missing = Vec::new();
+    if !facts.has_objective {
+        missing.push(Missing::Objective);
+    }
+    if !facts.has_recommendation {
+        missing.push(Missing::Recommendation);
+    }
+    if !facts.has_content {
+        missing.push(Missing::Content);
+    } else if facts.content_rendering {
+        missing.push(Missing::ContentRendering);
+    }
+    if facts.channel_count == 0 {
+        missing.push(Missing::Channels);
+    }
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready() -> DraftFacts {
+        DraftFacts {
+            has_objective: true,
+            has_recommendation: true,
+            has_content: true,
+            content_rendering: false,
+            channel_count: 1,
+        }
+    }
+
+    #[test]
+    fn a_complete_draft_is_ready() {
+        assert!(validate_publish_ready(ready()).is_empty());
+    }
+
+    #[test]
+    fn every_missing_step_is_named_in_order() {
+        let missing = validate_publish_ready(DraftFacts::default());
+        assert_eq!(
+            missing,
+            vec![
+                Missing::Objective,
+                Missing::Recommendation,
+                Missing::Content,
+                Missing::Channels
+            ]
+        );
+        let rendering = DraftFacts {
+            content_rendering: true,
+            ..ready()
+        };
+        assert_eq!(
+            validate_publish_ready(rendering),
+            vec![Missing::ContentRendering]
+        );
+        let no_channels = DraftFacts {
+            channel_count: 0,
+            ..ready()
+        };
+        assert_eq!(validate_publish_ready(no_channels), vec![Missing::Channels]);
+    }
+}

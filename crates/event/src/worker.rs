@@ -1,0 +1,223 @@
+//! Bus consumers of the event service: the results of AI and image jobs.
+//! Idempotent: a job only moves forward from an open state, so a
+//! redelivered or late result changes nothing; results about jobs this
+//! service does not know are acknowledged and dropped.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use contracts::{
+    ai::{AiJobCompleted, AiJobFailed, AiJobStarted},
+    content::{ImageJobCompleted, ImageJobFailed},
+    topics,
+};
+use platform::{
+    bus::{Bus, BusError, Delivery, MessageHandler, Outcome},
+    db::StoreError,
+};
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    jobs_store::{AiOutcome, RERENDER},
+    plan::JobStatus,
+    service::EventService,
+};
+
+/// Consumer group of the event service.
+pub const GROUP: &str = "event";
+
+/// Subscribes the result consumers.
+pub fn start(
+    service: Arc<EventService>,
+    bus: &Arc<dyn Bus>,
+    shutdown: CancellationToken,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, BusError> {
+    let handler: Arc<dyn MessageHandler> = Arc::new(JobResults { service });
+    Ok(vec![
+        bus.subscribe(
+            topics::AI_RESULT_TOPIC,
+            GROUP,
+            handler.clone(),
+            shutdown.clone(),
+        )?,
+        bus.subscribe(topics::IMAGE_RESULT_TOPIC, GROUP, handler, shutdown)?,
+    ])
+}
+
+struct JobResults {
+    service: Arc<EventService>,
+}
+
+fn parse<T: DeserializeOwned>(delivery: &Delivery) -> Option<T> {
+    match serde_json::from_str(&delivery.payload) {
+        Ok(message) => Some(message),
+        Err(e) => {
+            // A record we cannot read will not get better by retrying.
+            tracing::warn!(topic = %delivery.topic, error = %e, "unreadable job result dropped");
+            None
+        }
+    }
+}
+
+fn outcome(result: Result<(), StoreError>) -> Outcome {
+    match result {
+        Ok(()) => Outcome::Done,
+        Err(e) => Outcome::Retry(e.to_string()),
+    }
+}
+
+#[async_trait]
+impl MessageHandler for JobResults {
+    async fn handle(&self, delivery: &Delivery) -> Outcome {
+        let event_type = serde_json::from_str::<serde_json::Value>(&delivery.payload)
+            .ok()
+            .and_then(|v| {
+                v.get("eventType")
+                    .and_then(|t| t.as_str())
+                    .map(String::from)
+            })
+            .unwrap_or_default();
+        let service = &self.service;
+        match event_type.as_str() {
+            "AiJobStarted" => match parse::<AiJobStarted>(delivery) {
+                Some(m) => outcome(service.ai_job_started(&m).await),
+                None => Outcome::Done,
+            },
+            "AiJobCompleted" => match parse::<AiJobCompleted>(delivery) {
+                Some(m) => outcome(service.ai_job_completed(&m).await),
+                None => Outcome::Done,
+            },
+            "AiJobFailed" => match parse::<AiJobFailed>(delivery) {
+                Some(m) => outcome(service.ai_job_failed(&m).await),
+                None => Outcome::Done,
+            },
+            "ImageJobCompleted" => match parse::<ImageJobCompleted>(delivery) {
+                Some(m) => outcome(service.image_job_completed(&m).await),
+                None => Outcome::Done,
+            },
+            "ImageJobFailed" => match parse::<ImageJobFailed>(delivery) {
+                Some(m) => outcome(service.image_job_failed(&m).await),
+                None => Outcome::Done,
+            },
+            _ => Outcome::Done,
+        }
+    }
+}
+
+impl EventService {
+    async fn ai_job_started(&self, m: &AiJobStarted) -> Result<(), StoreError> {
+        self.store
+            .finish_ai_job(
+                &m.job_id,
+                JobStatus::Processing,
+                AiOutcome::default(),
+                Utc::now(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn ai_job_completed(&self, m: &AiJobCompleted) -> Result<(), StoreError> {
+        let trend = serde_json::to_string(&m.trend_analysis).unwrap_or_default();
+        let recommendations = serde_json::to_string(&m.recommendations).unwrap_or_default();
+        let outcome = AiOutcome {
+            provider: Some(&m.provider),
+            trend_analysis: Some(&trend),
+            recommendations: Some(&recommendations),
+            reason: None,
+        };
+        let changed = self
+            .store
+            .finish_ai_job(&m.job_id, JobStatus::Completed, outcome, Utc::now())
+            .await?;
+        if changed {
+            tracing::info!(event_id = %m.event_id, job_id = %m.job_id, "ai job completed");
+        }
+        Ok(())
+    }
+
+    async fn ai_job_failed(&self, m: &AiJobFailed) -> Result<(), StoreError> {
+        let outcome = AiOutcome {
+            reason: Some(&m.reason),
+            ..AiOutcome::default()
+        };
+        self.store
+            .finish_ai_job(&m.job_id, JobStatus::Failed, outcome, Utc::now())
+            .await?;
+        Ok(())
+    }
+
+    async fn image_job_completed(&self, m: &ImageJobCompleted) -> Result<(), StoreError> {
+        let Some(job) = self.store.image_job(&m.job_id).await? else {
+            return Ok(());
+        };
+        if !self
+            .store
+            .complete_image_job(&m.job_id, &job.event_id, &m.images, Utc::now())
+            .await?
+        {
+            return Ok(());
+        }
+        tracing::info!(event_id = %job.event_id, job_id = %m.job_id, images = m.images.len(), "image job completed");
+        if job.kind == RERENDER {
+            if let Some(image) = m.images.first() {
+                self.switch_content(&job.event_id, &m.job_id, Some(image))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn image_job_failed(&self, m: &ImageJobFailed) -> Result<(), StoreError> {
+        let Some(job) = self.store.image_job(&m.job_id).await? else {
+            return Ok(());
+        };
+        if self
+            .store
+            .fail_image_job(&m.job_id, &m.reason, Utc::now())
+            .await?
+            && job.kind == RERENDER
+        {
+            // The edit's text stays; the previous image stays until a new edit.
+            self.switch_content(&job.event_id, &m.job_id, None).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the re-render `job_id` of the chosen content: the content takes
+    /// the new image, or (on failure) just stops waiting. A content chosen
+    /// again since then is left alone.
+    async fn switch_content(
+        &self,
+        event_id: &str,
+        job_id: &str,
+        image: Option<&contracts::content::RenderedImage>,
+    ) -> Result<(), StoreError> {
+        let Some(row) = self.store.find(event_id).await? else {
+            return Ok(());
+        };
+        let (Some(old_json), Some(mut content)) = (row.content.clone(), row.chosen_content())
+        else {
+            return Ok(());
+        };
+        if content.rendering_job_id.as_deref() != Some(job_id) {
+            return Ok(());
+        }
+        if let Some(image) = image {
+            content.image_id = image.image_id.clone();
+            content.image_url = image.url.clone();
+        }
+        content.rendering_job_id = None;
+        let json = serde_json::to_string(&content).unwrap_or_default();
+        if let Some(row) = self
+            .store
+            .set_content(event_id, row.user_id, Some(&old_json), &json)
+            .await?
+        {
+            self.refresh_cache(&row).await;
+        }
+        Ok(())
+    }
+}

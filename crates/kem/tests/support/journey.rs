@@ -1,0 +1,94 @@
+//! The owner's creation steps, walked over HTTP: recommendations, plan,
+//! images, content, channels. Used by the creation and publish suites.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::TestApp;
+
+/// Polls `path` until `done` holds for the answer body (up to 30 s).
+pub async fn poll(t: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..300 {
+        let a = t.get(path, Some(token)).await;
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        if done(&a.body) {
+            return a.body;
+        }
+        last = a.body;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path} did not get there: {last}");
+}
+
+fn finished(body: &Value) -> bool {
+    matches!(body["status"].as_str(), Some("COMPLETED" | "FAILED"))
+}
+
+/// Requests recommendations and waits for the job to finish; answers the job.
+pub async fn recommendations(t: &TestApp, token: &str, id: &str) -> Value {
+    let path = format!("/api/events/{id}/ai-recommendations");
+    let a = t.post(&path, Some(token), json!({})).await;
+    assert_eq!(a.status, 202, "ai request: {}", a.body);
+    poll(t, token, &path, finished).await
+}
+
+/// Requests images and waits for them; answers the images answer.
+pub async fn images(t: &TestApp, token: &str, id: &str, body: Value) -> Value {
+    let path = format!("/api/events/{id}/images");
+    let a = t.post(&path, Some(token), body).await;
+    assert_eq!(a.status, 202, "image request: {}", a.body);
+    poll(t, token, &path, finished).await
+}
+
+/// Walks every creation step, leaving a draft ready to publish to `channels`
+/// (with settings for the channels that need them).
+pub async fn ready_draft(t: &TestApp, token: &str, user_id: i64, channels: &[&str]) -> String {
+    let id = t.draft(token, user_id).await;
+    let job = recommendations(t, token, &id).await;
+    assert_eq!(job["status"], "COMPLETED", "{job}");
+    let a = t
+        .put(
+            &format!("/api/events/{id}/recommendation"),
+            Some(token),
+            json!({"optionNumber": 1}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "recommendation: {}", a.body);
+    let images = images(t, token, &id, json!({"platforms": ["INSTAGRAM"]})).await;
+    assert_eq!(images["status"], "COMPLETED", "{images}");
+    let image_id = images["images"][0]["imageId"].as_str().expect("image");
+    let a = t
+        .put(
+            &format!("/api/events/{id}/content"),
+            Some(token),
+            json!({"imageId": image_id}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "content: {}", a.body);
+    let a = t
+        .put(
+            &format!("/api/events/{id}/channels"),
+            Some(token),
+            channel_body(channels),
+        )
+        .await;
+    assert_eq!(a.status, 200, "channels: {}", a.body);
+    id
+}
+
+/// `PUT /channels` body with valid settings for each channel.
+pub fn channel_body(channels: &[&str]) -> Value {
+    let mut settings = serde_json::Map::new();
+    for c in channels {
+        let s = match *c {
+            "URIDONGNETV" => json!({"radius": "1km", "timeSlot": "evening"}),
+            "GINITV" => json!({"region": "서울 강남구", "budget": 300000}),
+            "RINGOBIZ" => json!({"phoneNumber": "0212345678"}),
+            _ => continue,
+        };
+        settings.insert(c.to_string(), s);
+    }
+    json!({"channels": channels, "channelSettings": settings})
+}

@@ -1,0 +1,393 @@
+//! Participation routes and DTOs; maps [`PartError`] to the error JSON.
+//! Paths use `{id}` like the event service's, because the router needs one
+//! name per path segment; it is the event id.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::IntoResponse,
+    Json,
+};
+use contracts::errors as codes;
+use platform::http::{ApiError, ApiJson, ApiPath, ApiQuery, AuthUser, ErrorBody};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    domain::{Entry, EntryError, EntryInput},
+    draw::Verification,
+    service::{DrawRequest, PartError, ParticipationService},
+    store::ParticipantFilter,
+    views::{EntryInfo, EntryReceipt, Page, ParticipantView, WinnersView},
+    ParticipationConfig,
+};
+
+/// What every handler shares.
+pub struct Shared {
+    pub service: Arc<ParticipationService>,
+    pub config: ParticipationConfig,
+}
+
+type AppState = Arc<Shared>;
+
+pub fn router(shared: AppState) -> OpenApiRouter {
+    OpenApiRouter::new()
+        .routes(routes!(participate))
+        .routes(routes!(entry_info))
+        .routes(routes!(participants))
+        .routes(routes!(participants_csv))
+        .routes(routes!(draw_winners))
+        .routes(routes!(winners))
+        .routes(routes!(verify_draw))
+        .with_state(shared)
+}
+
+impl From<PartError> for ApiError {
+    fn from(e: PartError) -> ApiError {
+        let message = e.to_string();
+        match e {
+            PartError::Entry(entry) => {
+                let code = match entry {
+                    EntryError::Name => codes::PART_INVALID_NAME,
+                    EntryError::Phone => codes::PART_INVALID_PHONE,
+                    EntryError::PrivacyRequired => codes::PART_PRIVACY_REQUIRED,
+                    EntryError::Email => codes::PART_INVALID_EMAIL,
+                    EntryError::Channel => codes::PART_INVALID_CHANNEL,
+                };
+                ApiError::bad_request(code, message)
+            }
+            PartError::UnknownEvent => ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::PART_NOT_FOUND,
+                "이벤트를 찾을 수 없습니다",
+            ),
+            PartError::NotAccepting(status) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_NOT_ACCEPTING,
+                if status == "ENDED" {
+                    "종료된 이벤트입니다"
+                } else {
+                    "아직 참여를 받지 않는 이벤트입니다"
+                },
+            ),
+            PartError::Duplicate => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_DUPLICATE,
+                "이미 참여하신 이벤트입니다",
+            ),
+            PartError::Forbidden => ApiError::new(
+                StatusCode::FORBIDDEN,
+                codes::PART_FORBIDDEN,
+                "권한이 없습니다",
+            ),
+            PartError::AlreadyDrawn => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_ALREADY_DRAWN,
+                "이미 당첨자 추첨이 완료된 이벤트입니다",
+            ),
+            PartError::InvalidWinnerCount(message) => {
+                ApiError::bad_request(codes::PART_INVALID_WINNER_COUNT, message)
+            }
+            PartError::NotDrawn => ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::PART_NOT_DRAWN,
+                "아직 당첨자를 추첨하지 않았습니다",
+            ),
+            PartError::Internal(cause) => ApiError::internal(cause),
+            PartError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Event ids are ours and short; anything longer is no event of ours.
+fn event_id(id: String) -> Result<String, ApiError> {
+    if id.is_empty() || id.len() > 64 {
+        return Err(PartError::UnknownEvent.into());
+    }
+    Ok(id)
+}
+
+/// An entry (UFR-PART-010). Every field is optional in the schema so that a
+/// missing one gets its own code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipateRequest {
+    #[schema(example = "김민수")]
+    pub name: Option<String>,
+    /// Hyphens and spaces are ignored.
+    #[schema(example = "010-1234-5678")]
+    pub phone_number: Option<String>,
+    #[schema(example = "minsu@example.com")]
+    pub email: Option<String>,
+    /// Must be true.
+    pub agree_privacy: Option<bool>,
+    pub agree_marketing: Option<bool>,
+    pub store_visited: Option<bool>,
+    /// Which channel brought the customer; wins over `?ch=`.
+    #[schema(example = "INSTAGRAM")]
+    pub channel: Option<String>,
+}
+
+/// The entry link's channel, so per-channel links and QR codes set it.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryLinkParams {
+    /// Channel code, e.g. `INSTAGRAM`.
+    pub ch: Option<String>,
+}
+
+/// Enter an event; no login (UFR-PART-010). One entry per phone per event.
+#[utoipa::path(post, path = "/api/events/{id}/participate", tag = "participation",
+    params(("id" = String, Path, description = "event id"), EntryLinkParams),
+    request_body = ParticipateRequest,
+    responses(
+        (status = 201, body = EntryReceipt),
+        (status = 400, description = "PART_006 name, PART_007 phone, PART_008 privacy consent, PART_009 email, PART_010 channel, COMMON_400 malformed body", body = ErrorBody),
+        (status = 404, description = "PART_404 unknown event", body = ErrorBody),
+        (status = 409, description = "PART_001 이미 참여하신 이벤트입니다, PART_002 event not active", body = ErrorBody),
+    ))]
+async fn participate(
+    State(shared): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(link): ApiQuery<EntryLinkParams>,
+    ApiJson(req): ApiJson<ParticipateRequest>,
+) -> Result<(StatusCode, Json<EntryReceipt>), ApiError> {
+    let id = event_id(id)?;
+    let entry = Entry::parse(&EntryInput {
+        name: req.name.as_deref(),
+        phone_number: req.phone_number.as_deref(),
+        email: req.email.as_deref(),
+        agree_privacy: req.agree_privacy,
+        agree_marketing: req.agree_marketing,
+        store_visited: req.store_visited,
+        channel: req.channel.as_deref(),
+        link_channel: link.ch.as_deref(),
+    })
+    .map_err(PartError::from)?;
+    let receipt = shared.service.register(&id, entry).await?;
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// The public entry page's facts: title, prize, dates, store, status.
+#[utoipa::path(get, path = "/api/events/{id}/entry-info", tag = "participation",
+    params(("id" = String, Path, description = "event id")),
+    responses((status = 200, body = EntryInfo), (status = 404, description = "PART_404", body = ErrorBody)))]
+async fn entry_info(
+    State(shared): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<EntryInfo>, ApiError> {
+    Ok(Json(shared.service.entry_info(&event_id(id)?).await?))
+}
+
+/// Filters and paging of the participant list; all optional.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantParams {
+    /// Page from 0 (default 0).
+    pub page: Option<String>,
+    /// Page size (default 20, at most `[participation] max_page_size`).
+    pub size: Option<String>,
+    /// `true` or `false`.
+    pub store_visited: Option<String>,
+    /// Part of the name.
+    pub q: Option<String>,
+}
+
+fn bad_query(message: String) -> ApiError {
+    ApiError::bad_request(codes::PART_INVALID_QUERY, message)
+}
+
+fn parse_number(
+    raw: Option<&str>,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+    name: &str,
+) -> Result<i64, ApiError> {
+    match raw.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                bad_query(format!(
+                    "{name}는 {}~{} 사이의 정수여야 합니다",
+                    range.start(),
+                    range.end()
+                ))
+            }),
+    }
+}
+
+fn filter(params: &ParticipantParams) -> Result<ParticipantFilter, ApiError> {
+    let store_visited = match params
+        .store_visited
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            return Err(bad_query(
+                "storeVisited는 true 또는 false여야 합니다".into(),
+            ))
+        }
+    };
+    let name = params
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| q.chars().take(50).collect());
+    Ok(ParticipantFilter {
+        store_visited,
+        name,
+    })
+}
+
+/// The event's entries, masked, for its owner (UFR-PART-020).
+#[utoipa::path(get, path = "/api/events/{id}/participants", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id"), ParticipantParams),
+    responses(
+        (status = 200, body = Page<ParticipantView>),
+        (status = 400, description = "PART_011 bad page, size or storeVisited", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "PART_003 another owner's event", body = ErrorBody),
+        (status = 404, description = "PART_404", body = ErrorBody),
+    ))]
+async fn participants(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ParticipantParams>,
+) -> Result<Json<Page<ParticipantView>>, ApiError> {
+    let max = shared.config.max_page_size.max(1);
+    let page = parse_number(params.page.as_deref(), 0, 0..=1_000_000, "page")?;
+    let size = parse_number(params.size.as_deref(), 20.min(max), 1..=max, "size")?;
+    let filter = filter(&params)?;
+    let list = shared
+        .service
+        .participants(auth.user_id, &event_id(id)?, filter, page, size)
+        .await?;
+    Ok(Json(list))
+}
+
+/// The same list as CSV (UTF-8 with BOM, header row, masked), every matching entry.
+#[utoipa::path(get, path = "/api/events/{id}/participants.csv", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id"), ParticipantParams),
+    responses(
+        (status = 200, content_type = "text/csv", body = String),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn participants_csv(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ParticipantParams>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = event_id(id)?;
+    let filter = filter(&params)?;
+    let bytes = shared
+        .service
+        .participants_csv(auth.user_id, &id, filter)
+        .await?;
+    // The id is ours (letters, digits, '-'), safe in a header.
+    let disposition = format!("attachment; filename=\"participants-{id}.csv\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    ))
+}
+
+/// The draw request. `winnerCount` is read loosely so that a wrong type gets PART_005.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DrawWinnersRequest {
+    #[schema(value_type = i64, example = 3)]
+    pub winner_count: Option<serde_json::Value>,
+    /// Store visitors weigh 2 instead of 1.
+    pub apply_store_visit_bonus: Option<bool>,
+}
+
+/// Draw the winners, once per event (UFR-PART-030).
+#[utoipa::path(post, path = "/api/events/{id}/draw-winners", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")), request_body = DrawWinnersRequest,
+    responses(
+        (status = 200, body = WinnersView),
+        (status = 400, description = "PART_005 winnerCount not between 1 and the entries", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "PART_003", body = ErrorBody),
+        (status = 404, description = "PART_404", body = ErrorBody),
+        (status = 409, description = "PART_004 already drawn", body = ErrorBody),
+    ))]
+async fn draw_winners(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<DrawWinnersRequest>,
+) -> Result<Json<WinnersView>, ApiError> {
+    let id = event_id(id)?;
+    let winner_count = req
+        .winner_count
+        .as_ref()
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(|| {
+            PartError::InvalidWinnerCount("winnerCount는 1 이상의 정수여야 합니다".into())
+        })?;
+    let request = DrawRequest {
+        winner_count,
+        apply_store_visit_bonus: req.apply_store_visit_bonus.unwrap_or(false),
+    };
+    Ok(Json(
+        shared
+            .service
+            .draw_winners(auth.user_id, &id, request)
+            .await?,
+    ))
+}
+
+/// The event's winners (masked) and draw log.
+#[utoipa::path(get, path = "/api/events/{id}/winners", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = WinnersView),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "PART_404 unknown event, PART_012 not drawn yet", body = ErrorBody),
+    ))]
+async fn winners(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<WinnersView>, ApiError> {
+    Ok(Json(
+        shared.service.winners(auth.user_id, &event_id(id)?).await?,
+    ))
+}
+
+/// Re-runs the logged draw on the stored entries: does the digest still
+/// match, and does the seed give the same winners?
+#[utoipa::path(get, path = "/api/events/{id}/winners/verify", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = Verification),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "PART_404, PART_012", body = ErrorBody),
+    ))]
+async fn verify_draw(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Verification>, ApiError> {
+    Ok(Json(
+        shared.service.verify(auth.user_id, &event_id(id)?).await?,
+    ))
+}

@@ -1,0 +1,70 @@
+//! Participation service: customers' entries (UFR-PART-010), the owner's
+//! participant list (UFR-PART-020) and the auditable winner draw (UFR-PART-030).
+
+pub mod domain;
+pub mod draw;
+pub mod http;
+pub mod service;
+pub mod store;
+pub mod views;
+pub mod worker;
+
+use std::{sync::Arc, time::Duration};
+
+use platform::{db::Migrations, outbox::Outbox, Deps, Module};
+
+/// This service's name: its SQLite file and PostgreSQL schema are named after it.
+pub const NAME: &str = "participation";
+
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The service's migrations.
+pub fn migrations() -> Migrations {
+    Migrations {
+        sqlite: &SQLITE,
+        postgres: &POSTGRES,
+    }
+}
+
+/// The `[participation]` settings table.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ParticipationConfig {
+    /// Largest `size` of one participant-list page.
+    pub max_page_size: i64,
+}
+
+impl Default for ParticipationConfig {
+    fn default() -> Self {
+        ParticipationConfig { max_page_size: 100 }
+    }
+}
+
+/// Builds the service: routes, its outbox relay and its `event-topic` consumer.
+pub fn module(deps: &Deps) -> Module {
+    let config: ParticipationConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "invalid [participation] settings; using the defaults");
+        ParticipationConfig::default()
+    });
+    let (outbox, mut tasks) = Outbox::start(
+        deps.db.clone(),
+        deps.bus.clone(),
+        Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
+        deps.shutdown.clone(),
+    );
+    let service = Arc::new(service::ParticipationService::new(
+        store::ParticipationStore::new(deps.db.clone()),
+        outbox,
+    ));
+    match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
+        Ok(consumer) => tasks.push(consumer),
+        // Without its consumer the service never learns of an event; say so loudly.
+        Err(e) => tracing::error!(error = %e, "participation event consumer could not start"),
+    }
+    Module {
+        name: NAME,
+        router: http::router(Arc::new(http::Shared { service, config })),
+        tasks,
+    }
+}

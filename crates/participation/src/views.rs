@@ -1,0 +1,236 @@
+//! What the participation API answers, and the CSV export.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::store::DrawRow;
+
+/// The answer to an entry.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryReceipt {
+    #[schema(example = "part-01jd3v9q8f2c7m6t5x4w3z2y1a")]
+    pub participant_id: String,
+    pub event_id: String,
+    /// Order of entry within the event, from 1.
+    #[schema(example = 17)]
+    pub entry_number: i64,
+    #[schema(example = "INSTAGRAM")]
+    pub channel: Option<String>,
+    pub store_visited: bool,
+    pub registered_at: String,
+    #[schema(example = "이벤트 참여가 완료되었습니다")]
+    pub message: String,
+}
+
+/// The public entry page's facts about an event (no personal data).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryInfo {
+    pub event_id: String,
+    pub title: String,
+    pub prize: String,
+    pub store_name: String,
+    /// `YYYY-MM-DD`.
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    /// `APPROVED` (not yet open), `ACTIVE` or `ENDED`.
+    #[schema(example = "ACTIVE")]
+    pub status: String,
+    pub accepting_entries: bool,
+    pub channels: Vec<String>,
+    pub participant_count: i64,
+    /// The event's promotional image, when it has one.
+    pub image_url: Option<String>,
+}
+
+/// An entry as its event's owner sees it: phone and email masked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantView {
+    pub participant_id: String,
+    pub entry_number: i64,
+    #[schema(example = "김민수")]
+    pub name: String,
+    #[schema(example = "010-****-5678")]
+    pub phone_number: String,
+    #[schema(example = "mi***@example.com")]
+    pub email: Option<String>,
+    pub store_visited: bool,
+    pub agree_marketing: bool,
+    pub channel: Option<String>,
+    pub registered_at: String,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub size: i64,
+    pub total_count: i64,
+    pub total_pages: i64,
+}
+
+/// A winner, in drawn order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WinnerView {
+    /// 1 for the first drawn.
+    pub rank: i64,
+    #[serde(flatten)]
+    pub participant: ParticipantView,
+}
+
+/// The weights a draw used.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WeightsView {
+    #[schema(example = 2)]
+    pub store_visitor: i64,
+    #[schema(example = 1)]
+    pub other: i64,
+}
+
+/// Everything needed to re-run a draw: the entries 1..=entryCount in entry
+/// order with these weights hash to `entryDigest`; the algorithm seeded with
+/// `seed` picks the winners.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DrawLogView {
+    pub draw_id: String,
+    pub event_id: String,
+    #[schema(example = "efraimidis-spirakis-a-es/chacha20/v1")]
+    pub algorithm: String,
+    /// 32 bytes, hex.
+    pub seed: String,
+    pub entry_count: i64,
+    /// SHA-256 (hex) over `participantId:weight\n` per entry, in entry order.
+    pub entry_digest: String,
+    pub winner_count: i64,
+    pub apply_store_visit_bonus: bool,
+    pub weights: WeightsView,
+    /// The owner who drew.
+    pub drawn_by: i64,
+    pub drawn_at: String,
+    /// Participant ids in drawn order.
+    pub winner_ids: Vec<String>,
+}
+
+impl From<DrawRow> for DrawLogView {
+    fn from(row: DrawRow) -> Self {
+        DrawLogView {
+            winner_ids: serde_json::from_str(&row.winners).unwrap_or_default(),
+            draw_id: row.draw_id,
+            event_id: row.event_id,
+            algorithm: row.algorithm,
+            seed: row.seed,
+            entry_count: row.entry_count,
+            entry_digest: row.entry_digest,
+            winner_count: row.winner_count,
+            apply_store_visit_bonus: row.apply_bonus,
+            weights: WeightsView {
+                store_visitor: row.visitor_weight,
+                other: row.base_weight,
+            },
+            drawn_by: row.drawn_by,
+            drawn_at: contracts::messages::rfc3339(row.drawn_at),
+        }
+    }
+}
+
+/// The draw's answer, and the answer of `GET …/winners`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WinnersView {
+    pub winners: Vec<WinnerView>,
+    pub draw_log: DrawLogView,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A cell that a spreadsheet would run as a formula gets a leading `'`
+/// (CSV injection: a name like `=HYPERLINK(…)`).
+fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "Y"
+    } else {
+        "N"
+    }
+}
+
+/// The CSV export: UTF-8 with a BOM (so Excel reads the Korean), a header
+/// row, then one masked row per entry. The `csv` crate does the quoting.
+pub fn csv_bytes(rows: &[ParticipantView]) -> Result<Vec<u8>, csv::Error> {
+    let mut writer = csv::Writer::from_writer(BOM.to_vec());
+    writer.write_record([
+        "응모번호",
+        "이름",
+        "휴대폰번호",
+        "이메일",
+        "매장방문",
+        "마케팅동의",
+        "참여채널",
+        "참여일시",
+    ])?;
+    for r in rows {
+        writer.write_record([
+            r.entry_number.to_string(),
+            cell(&r.name),
+            r.phone_number.clone(),
+            r.email.clone().unwrap_or_default(),
+            yes_no(r.store_visited).to_string(),
+            yes_no(r.agree_marketing).to_string(),
+            r.channel.clone().unwrap_or_default(),
+            r.registered_at.clone(),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str) -> ParticipantView {
+        ParticipantView {
+            participant_id: "part-1".into(),
+            entry_number: 1,
+            name: name.into(),
+            phone_number: "010-****-5678".into(),
+            email: Some("mi***@example.com".into()),
+            store_visited: true,
+            agree_marketing: false,
+            channel: Some("KAKAO".into()),
+            registered_at: "2026-11-21T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn csv_has_a_bom_a_header_masked_rows_and_no_formulas() {
+        let bytes =
+            csv_bytes(&[row("김민수"), row("=cmd|' /C calc'!A0"), row("a,\"b\"")]).expect("csv");
+        assert!(bytes.starts_with(BOM));
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[0].starts_with("응모번호,이름,휴대폰번호"));
+        assert_eq!(
+            lines[1],
+            "1,김민수,010-****-5678,mi***@example.com,Y,N,KAKAO,2026-11-21T10:00:00Z"
+        );
+        assert!(lines[2].starts_with("1,'=cmd"));
+        assert!(lines[3].starts_with("1,\"a,\"\"b\"\"\""));
+    }
+}

@@ -1,0 +1,121 @@
+// Wizard step 5: the six channels, each with its settings and an estimate
+// of cost and reach (the sandbox's published rate card, shown before any spend).
+import { put } from './api.js';
+import { esc, won, num, CHANNELS, showApiError, fieldError } from './ui.js';
+
+const RADIUS = { '500m': [3000, 50000], '1km': [8000, 100000], '2km': [20000, 200000] };
+const SLOTS = { morning: '아침', lunch: '점심', afternoon: '오후', evening: '저녁', night: '밤' };
+
+/** Estimated [reach, cost in KRW] of a channel with its settings. */
+export function estimate(code, s = {}) {
+  switch (code) {
+    case 'URIDONGNETV': return RADIUS[s.radius] || RADIUS['1km'];
+    case 'RINGOBIZ': return [600, 30000];
+    case 'GINITV': { const b = Number(s.budget) || 0; return [Math.round(b / 25), b]; }
+    case 'INSTAGRAM': return [1500, 0];
+    case 'NAVER': return [1000, 0];
+    case 'KAKAO': return [2000, 0];
+    default: return [0, 0];
+  }
+}
+
+const DESC = {
+  URIDONGNETV: '동네 TV에 광고를 내보냅니다', RINGOBIZ: '매장 전화 연결음을 이벤트 안내로 바꿉니다',
+  GINITV: 'IPTV 광고를 등록합니다', INSTAGRAM: '이미지와 문구를 게시합니다', NAVER: '블로그 글을 작성합니다', KAKAO: '채널 메시지를 보냅니다',
+};
+
+function settingsHtml(code, s) {
+  const opt = (map, v) => Object.entries(map).map(([k, l]) => `<option value="${k}" ${k === v ? 'selected' : ''}>${esc(l)}</option>`).join('');
+  const err = (f) => `<p class="error" id="${code}-${f}-error" aria-live="polite"></p>`;
+  switch (code) {
+    case 'URIDONGNETV': return `<div class="grid two"><div class="field"><label for="${code}-radius">반경</label><select id="${code}-radius" name="${code}-radius">${opt({ '500m': '500m', '1km': '1km', '2km': '2km' }, s.radius || '1km')}</select>${err('radius')}</div>
+      <div class="field"><label for="${code}-timeSlot">시간대</label><select id="${code}-timeSlot" name="${code}-timeSlot">${opt(SLOTS, s.timeSlot || 'evening')}</select>${err('timeSlot')}</div></div>`;
+    case 'RINGOBIZ': return `<div class="field"><label for="${code}-phoneNumber">매장 전화번호</label><input id="${code}-phoneNumber" name="${code}-phoneNumber" type="tel" inputmode="numeric" value="${esc(s.phoneNumber || '')}" placeholder="0212345678" aria-describedby="${code}-phoneNumber-error">${err('phoneNumber')}</div>`;
+    case 'GINITV': return `<div class="grid two"><div class="field"><label for="${code}-region">광고 지역</label><input id="${code}-region" name="${code}-region" value="${esc(s.region || '')}" placeholder="서울 강남구" aria-describedby="${code}-region-error">${err('region')}</div>
+      <div class="field"><label for="${code}-budget">예산 (원)</label><input id="${code}-budget" name="${code}-budget" type="number" inputmode="numeric" min="50000" max="50000000" step="10000" value="${esc(s.budget || 300000)}" aria-describedby="${code}-budget-error">${err('budget')}</div></div>`;
+    default: return '<p class="muted small">추가 설정이 필요 없습니다.</p>';
+  }
+}
+
+function read(form, code) {
+  const v = (f) => (form.elements[`${code}-${f}`] ? form.elements[`${code}-${f}`].value.trim() : '');
+  switch (code) {
+    case 'URIDONGNETV': return { radius: v('radius'), timeSlot: v('timeSlot') };
+    case 'RINGOBIZ': return { phoneNumber: v('phoneNumber').replace(/[-\s]/g, '') };
+    case 'GINITV': return { region: v('region'), budget: Number(v('budget')) };
+    default: return null;
+  }
+}
+
+function check(code, s) {
+  if (code === 'RINGOBIZ' && !/^\d{9,11}$/.test(s.phoneNumber)) return ['phoneNumber', '매장 전화번호는 숫자 9~11자리로 입력해 주세요'];
+  if (code === 'GINITV' && !s.region) return ['region', '광고 지역을 입력해 주세요'];
+  if (code === 'GINITV' && !(Number.isInteger(s.budget) && s.budget >= 50000 && s.budget <= 50000000)) return ['budget', '예산은 50,000원 이상 50,000,000원 이하로 입력해 주세요'];
+  return null;
+}
+
+function collect(ctx) {
+  const { form, state } = ctx;
+  state.channels = Object.keys(CHANNELS).filter((c) => form.elements[`ch-${c}`] && form.elements[`ch-${c}`].checked);
+  state.settings = {};
+  for (const c of state.channels) { const s = read(form, c); if (s) state.settings[c] = s; }
+}
+
+function totals(ctx) {
+  collect(ctx);
+  let reach = 0; let cost = 0;
+  for (const c of Object.keys(CHANNELS)) {
+    const [r, k] = estimate(c, read(ctx.form, c) || {});
+    const el = ctx.form.querySelector(`#est-${c}`);
+    if (el) el.textContent = `예상 노출 ${num(r)}명 · 비용 ${k ? won(k) : '무료'}`;
+    if (ctx.state.channels.includes(c)) { reach += r; cost += k; }
+  }
+  ctx.form.querySelector('#totals').textContent = `선택 ${ctx.state.channels.length}개 · 예상 노출 ${num(reach)}명 · 예상 비용 ${won(cost)}`;
+}
+
+export const channelsStep = {
+  name: '배포 채널 선택', short: '채널',
+  async show(ctx) {
+    const { state, body } = ctx;
+    const chosen = new Set(state.channels || []);
+    const saved = state.settings || {};
+    body.innerHTML = `<p class="muted">이벤트를 알릴 채널을 하나 이상 고르세요.</p>
+      ${Object.entries(CHANNELS).map(([c, name]) => `<div class="channel">
+        <div class="field check"><input type="checkbox" id="ch-${c}" name="ch-${c}" ${chosen.has(c) ? 'checked' : ''} aria-describedby="est-${c}">
+        <label for="ch-${c}"><strong>${esc(name)}</strong> <span class="muted small">${esc(DESC[c])}</span></label></div>
+        <p class="estimate" id="est-${c}"></p>
+        <div class="settings" id="settings-${c}" ${chosen.has(c) ? '' : 'hidden'}>${settingsHtml(c, saved[c] || {})}</div></div>`).join('')}
+      <p class="error" id="channels-error" aria-live="polite"></p>
+      <p class="card" id="totals" aria-live="polite"></p>`;
+    body.addEventListener('change', (e) => {
+      const m = e.target.id.match(/^ch-(.+)$/);
+      if (m) body.querySelector(`#settings-${m[1]}`).hidden = !e.target.checked;
+      totals(ctx);
+    });
+    body.addEventListener('input', () => totals(ctx));
+    totals(ctx);
+  },
+  keep: (ctx) => collect(ctx),
+  async submit(ctx) {
+    const { form, state } = ctx;
+    collect(ctx);
+    form.querySelectorAll('.error').forEach((e) => { e.textContent = ''; });
+    if (!state.channels.length) { fieldError(form, 'channels', '배포 채널을 1개 이상 선택해 주세요'); return false; }
+    let ok = true;
+    for (const c of state.channels) {
+      const bad = check(c, state.settings[c] || {});
+      if (bad) { fieldError(form, `${c}-${bad[0]}`, bad[1]); ok = false; }
+    }
+    if (!ok) return false;
+    try {
+      await put(`/api/events/${encodeURIComponent(state.eventId)}/channels`, { channels: state.channels, channelSettings: state.settings });
+      return true;
+    } catch (err) {
+      // The API names the channel in its message; show it under that channel.
+      const c = state.channels.find((x) => err.message.includes(x) || err.message.includes(CHANNELS[x]));
+      showApiError(form, err, { EVENT_006: 'channels', EVENT_007: () => (c ? null : 'channels') });
+      if (c) form.querySelector(`#settings-${c}`).insertAdjacentHTML('beforeend', `<p class="error" role="alert">${esc(err.message)}</p>`);
+      return false;
+    }
+  },
+};

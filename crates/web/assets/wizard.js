@@ -1,0 +1,81 @@
+// The creation wizard's frame: six steps with a progress bar, back/next,
+// and what was entered kept in sessionStorage so back and reload lose nothing.
+import { get } from './api.js';
+import { render, esc } from './ui.js';
+import { STEPS } from './steps.js';
+
+const KEY = 'kem.wizard';
+
+/** The wizard's saved state. */
+export function load() {
+  try { return JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
+}
+export function save(state) { sessionStorage.setItem(KEY, JSON.stringify(state)); }
+export function reset() { sessionStorage.removeItem(KEY); }
+
+/** Rebuilds the state from a saved draft, and the first step it still needs. */
+async function resume(id) {
+  const e = await get('/api/events/' + encodeURIComponent(id));
+  const rec = e.recommendation || null;
+  const state = {
+    eventId: e.eventId, objective: e.objective,
+    option: rec && (rec.optionNumber || rec.option_number) || null,
+    startDate: e.startDate || '', endDate: e.endDate || '',
+    title: (e.content && e.content.title) || e.title || '', prize: (e.content && e.content.prizeText) || e.prize || '',
+    caption: (e.content && e.content.caption) || '', imageId: e.content && e.content.imageId,
+    imageUrl: e.content && e.content.imageUrl,
+    channels: e.channels || [], settings: e.channelSettings || {},
+  };
+  save(state);
+  if (!state.option) return 2;
+  if (!state.imageId) return 3;
+  if (!state.channels.length) return 5;
+  return 6;
+}
+
+export async function wizardScreen(step, query) {
+  if (query && query.get('resume')) {
+    const next = await resume(query.get('resume'));
+    location.replace('#/new/' + next);
+    return;
+  }
+  if (query && query.has('fresh')) reset();
+  const state = load();
+  // A step past what exists goes back to the first unfinished one.
+  if (step > 1 && !state.eventId) step = 1;
+  const def = STEPS[step - 1] || STEPS[0];
+  const pct = Math.round((step / STEPS.length) * 100);
+  const m = render(`<h1>새 이벤트 만들기</h1>
+    <div class="progress" aria-label="진행 단계">
+      <div class="progress-bar" role="progressbar" aria-valuemin="1" aria-valuemax="${STEPS.length}" aria-valuenow="${step}" aria-valuetext="${STEPS.length}단계 중 ${step}단계: ${esc(def.name)}"><span style="width:${pct}%"></span></div>
+      <ol>${STEPS.map((s, i) => `<li ${i + 1 === step ? 'aria-current="step"' : ''}>${i + 1}. ${esc(s.short)}</li>`).join('')}</ol>
+    </div>
+    <form id="step" class="card" novalidate aria-labelledby="step-title">
+      <h2 id="step-title">${step}. ${esc(def.name)}</h2>
+      <div id="step-body"></div>
+      <p class="error form-error" role="alert"></p>
+      <div class="actions">
+        ${step > 1 ? '<button type="button" id="back">이전</button>' : ''}
+        <button class="primary" type="submit" id="next">${step === STEPS.length ? '게시하기' : '다음'}</button>
+      </div>
+    </form>`, `이벤트 만들기 ${step}단계`);
+  const form = m.querySelector('#step');
+  const ctx = {
+    form, state, body: m.querySelector('#step-body'), next: m.querySelector('#next'),
+    save: () => save(state),
+    go: (n) => { save(state); location.hash = '#/new/' + n; },
+  };
+  const back = m.querySelector('#back');
+  if (back) back.addEventListener('click', () => { if (def.keep) def.keep(ctx); ctx.go(step - 1); });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (ctx.next.disabled) return;
+    ctx.next.disabled = true;
+    try {
+      const ok = await def.submit(ctx);
+      save(state);
+      if (ok && step < STEPS.length) ctx.go(step + 1);
+    } finally { ctx.next.disabled = false; }
+  });
+  await def.show(ctx);
+}
