@@ -17,8 +17,10 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-cargo build -p kem
-cargo test -p web --test browser --no-run
+# --workspace keeps the feature set (and so the artifacts) of the test run
+# above; building single packages would compile every dependency again.
+cargo build --workspace --bins
+cargo test --workspace --test browser --no-run
 
 work=$(mktemp -d)
 app_port=$(free_port)
@@ -49,7 +51,7 @@ status=0
 KEM_BROWSER_TESTS=1 \
 KEM_BROWSER_BASE_URL="http://127.0.0.1:$app_port" \
 KEM_WEBDRIVER_URL="http://127.0.0.1:$driver_port" \
-  cargo test -p web --test browser -- --nocapture || status=$?
+  cargo test --workspace --test browser -- --nocapture || status=$?
 if [ "$status" != 0 ]; then
   echo "browser-tests: failed; last lines of the server log:" >&2
   tail -n 40 "$work/kem.log" >&2 || true

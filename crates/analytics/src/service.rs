@@ -7,7 +7,7 @@
 //! reader that cached an older snapshot just after the drop, can never
 //! serve figures older than the last applied message.
 
-use std::time::Duration;
+use std::{collections::BTreeSet, time::Duration};
 
 use chrono::Utc;
 use platform::{cache::Cache, db::StoreError};
@@ -58,14 +58,28 @@ impl AnalyticsService {
         }
     }
 
-    /// Applies a fact once per `message_id` and drops the event's cached
-    /// dashboard. Answers whether the fact was new.
-    pub async fn apply(&self, message_id: &str, fact: &Fact) -> Result<bool, StoreError> {
-        let applied = self.store.apply(message_id, fact, Utc::now()).await?;
-        if applied {
-            self.cache.delete(&cache_key(fact.event_id())).await;
+    /// Applies `(message id, fact)` pairs in their order, each once per
+    /// message id: runs of entries in one transaction each, other facts one
+    /// by one. Drops the cached dashboard of every event that changed.
+    pub async fn apply_batch(&self, facts: &[(String, Fact)]) -> Result<(), StoreError> {
+        let is_entry = |(_, fact): &(String, Fact)| matches!(fact, Fact::Entry { .. });
+        let mut changed = BTreeSet::new();
+        let now = Utc::now();
+        for run in facts.chunk_by(|a, b| is_entry(a) == is_entry(b)) {
+            if is_entry(&run[0]) {
+                changed.extend(self.store.apply_entries(run, now).await?);
+                continue;
+            }
+            for (message_id, fact) in run {
+                if self.store.apply(message_id, fact, now).await? {
+                    changed.insert(fact.event_id().to_string());
+                }
+            }
         }
-        Ok(applied)
+        for event_id in changed {
+            self.cache.delete(&cache_key(&event_id)).await;
+        }
+        Ok(())
     }
 
     /// The dashboard of `event_id` for the caller `user_id`, who must own it.

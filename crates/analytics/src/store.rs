@@ -7,6 +7,8 @@ use platform::{
     with_db,
 };
 
+mod entries;
+
 use crate::store_sql::{
     ENTRY_PG, UPSERT_CHANNEL_ENTRY, UPSERT_DISTRIBUTED, UPSERT_EVENT, UPSERT_HOUR, UPSERT_STATS,
     UPSERT_TOTALS,

@@ -127,28 +127,33 @@ fn fact(event_type: &str, payload: &str) -> Option<Fact> {
     }
 }
 
+/// The record's message id and fact; `None` (logged) for records analytics
+/// drops.
+fn identified_fact(delivery: &Delivery) -> Option<(String, Fact)> {
+    let Ok(head) = serde_json::from_str::<serde_json::Value>(&delivery.payload) else {
+        tracing::warn!(topic = %delivery.topic, "non-JSON record dropped");
+        return None;
+    };
+    let event_type = head["eventType"].as_str().unwrap_or_default();
+    let fact = fact(event_type, &delivery.payload)?;
+    let Some(message_id) = head["messageId"].as_str().filter(|id| !id.is_empty()) else {
+        tracing::warn!(event_type, "record without messageId dropped");
+        return None;
+    };
+    Some((message_id.to_string(), fact))
+}
+
 #[async_trait]
 impl MessageHandler for Feed {
     async fn handle(&self, delivery: &Delivery) -> Outcome {
-        let Ok(head) = serde_json::from_str::<serde_json::Value>(&delivery.payload) else {
-            tracing::warn!(topic = %delivery.topic, "non-JSON record dropped");
-            return Outcome::Done;
-        };
-        let event_type = head["eventType"].as_str().unwrap_or_default();
-        let Some(fact) = fact(event_type, &delivery.payload) else {
-            return Outcome::Done;
-        };
-        let Some(message_id) = head["messageId"].as_str().filter(|id| !id.is_empty()) else {
-            tracing::warn!(event_type, "record without messageId dropped");
-            return Outcome::Done;
-        };
-        match self.service.apply(message_id, &fact).await {
-            Ok(applied) => {
-                if !applied {
-                    tracing::debug!(event_type, message_id, "redelivered message ignored");
-                }
-                Outcome::Done
-            }
+        self.handle_batch(std::slice::from_ref(delivery)).await
+    }
+
+    /// A burst of entries is applied in one transaction (see `store::entries`).
+    async fn handle_batch(&self, deliveries: &[Delivery]) -> Outcome {
+        let facts: Vec<(String, Fact)> = deliveries.iter().filter_map(identified_fact).collect();
+        match self.service.apply_batch(&facts).await {
+            Ok(()) => Outcome::Done,
             Err(e) => Outcome::Retry(e.to_string()),
         }
     }

@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod draw;
 pub mod http;
+pub mod intake;
 pub mod service;
 pub mod store;
 pub mod views;
@@ -33,11 +34,19 @@ pub fn migrations() -> Migrations {
 pub struct ParticipationConfig {
     /// Largest `size` of one participant-list page.
     pub max_page_size: i64,
+    /// Entry writers (see [`intake`]): events written in parallel.
+    pub entry_writers: usize,
+    /// Most entries stored in one transaction.
+    pub max_entry_batch: usize,
 }
 
 impl Default for ParticipationConfig {
     fn default() -> Self {
-        ParticipationConfig { max_page_size: 100 }
+        ParticipationConfig {
+            max_page_size: 100,
+            entry_writers: 4,
+            max_entry_batch: 256,
+        }
     }
 }
 
@@ -53,10 +62,19 @@ pub fn module(deps: &Deps) -> Module {
         Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
         deps.shutdown.clone(),
     );
-    let service = Arc::new(service::ParticipationService::new(
-        store::ParticipationStore::new(deps.db.clone()),
+    let store = store::ParticipationStore::new(deps.db.clone());
+    let (intake, writers) = intake::Intake::start(
+        store.clone(),
         outbox,
-    ));
+        service::message,
+        intake::IntakeOptions {
+            writers: config.entry_writers,
+            max_batch: config.max_entry_batch,
+        },
+        deps.shutdown.clone(),
+    );
+    tasks.extend(writers);
+    let service = Arc::new(service::ParticipationService::new(store, intake));
     match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
         Ok(consumer) => tasks.push(consumer),
         // Without its consumer the service never learns of an event; say so loudly.

@@ -3,11 +3,12 @@
 
 use chrono::Utc;
 use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
-use platform::{blocking::spawn_blocking_in_span, db::StoreError, ids::new_id, outbox::Outbox};
+use platform::{blocking::spawn_blocking_in_span, db::StoreError, ids::new_id};
 
 use crate::{
     domain::{mask_email, mask_phone, Entry, EntryError},
     draw::{self, Candidate, Verification, Weights},
+    intake::Intake,
     store::{
         DrawRow, EventFact, EventRow, ParticipantFilter, ParticipantRow, ParticipationStore,
         RegisterError,
@@ -62,22 +63,20 @@ pub struct DrawRequest {
 /// The participation service.
 pub struct ParticipationService {
     pub(crate) store: ParticipationStore,
-    outbox: Outbox,
+    intake: Intake,
 }
 
 impl ParticipationService {
-    pub fn new(store: ParticipationStore, outbox: Outbox) -> ParticipationService {
-        ParticipationService { store, outbox }
+    pub fn new(store: ParticipationStore, intake: Intake) -> ParticipationService {
+        ParticipationService { store, intake }
     }
 
     /// Stores a customer's entry and announces it without personal data.
     pub async fn register(&self, event_id: &str, entry: Entry) -> Result<EntryReceipt, PartError> {
-        let participant_id = new_id("part");
-        let (row, envelope) = self
-            .store
-            .register(event_id, &participant_id, &entry, Utc::now(), message)
+        let row = self
+            .intake
+            .register(event_id, new_id("part"), entry)
             .await?;
-        self.outbox.send(std::slice::from_ref(&envelope)).await;
         tracing::info!(event_id, participant_id = %row.participant_id, entry_number = row.entry_number, "entry registered");
         Ok(EntryReceipt {
             participant_id: row.participant_id,
@@ -309,7 +308,7 @@ impl ParticipationService {
 }
 
 /// `ParticipantRegistered` for a stored entry: ids, flags and time only.
-fn message(row: &ParticipantRow) -> Envelope {
+pub fn message(row: &ParticipantRow) -> Envelope {
     Envelope::wrap(&ParticipantRegistered {
         event_id: row.event_id.clone(),
         participant_id: row.participant_id.clone(),

@@ -7,6 +7,10 @@
 //! numbers are 1, 2, 3 … without gaps or repeats, and the committed entries
 //! of an event are always numbers 1..=entry_count. Other events do not wait.
 
+mod batch;
+
+pub use batch::EntryResult;
+
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
 use platform::{

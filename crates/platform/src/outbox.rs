@@ -40,6 +40,30 @@ macro_rules! outbox_insert {
     };
 }
 
+/// The INSERT of several messages at once, for a transaction that commits
+/// a batch of changes; build and execute it on that transaction.
+pub fn insert_many<'a, DB>(
+    envelopes: &'a [Envelope],
+    at: chrono::DateTime<Utc>,
+) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    chrono::DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut insert = sqlx::QueryBuilder::new(
+        "INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) ",
+    );
+    insert.push_values(envelopes, |mut row, envelope| {
+        row.push_bind(envelope.message_id.as_str())
+            .push_bind(envelope.topic.as_str())
+            .push_bind(envelope.key.as_str())
+            .push_bind(envelope.payload.as_str())
+            .push_bind(at);
+    });
+    insert
+}
+
 /// Rows younger than this are left to the sender that committed them.
 const RELAY_GRACE: Duration = Duration::from_secs(3);
 /// After a failed publish, later commits skip the immediate send for this

@@ -11,6 +11,7 @@ use std::{
 };
 
 use async_trait::async_trait;
+use futures::StreamExt;
 use rdkafka::{
     admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
     client::DefaultClientContext,
@@ -19,11 +20,12 @@ use rdkafka::{
     error::RDKafkaErrorCode,
     message::Message,
     producer::{FutureProducer, FutureRecord, Producer},
+    topic_partition_list::{Offset, TopicPartitionList},
     util::Timeout,
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{retry_delay, Ack, Bus, BusError, Delivery, MessageHandler, Outcome};
+use super::{handle_until_done, Ack, Bus, BusError, Delivery, MessageHandler, MAX_BATCH};
 
 /// The `kafka://` bus.
 pub struct KafkaBus {
@@ -186,50 +188,70 @@ impl Bus for KafkaBus {
         let (topic, group) = (topic.to_string(), group.to_string());
         let skip_before = self.skip_records_before_ms;
         Ok(tokio::spawn(async move {
+            // Records that are already waiting arrive together (up to
+            // MAX_BATCH), so a handler may apply them in one transaction and
+            // one commit covers them all.
+            let mut chunks = consumer.stream().ready_chunks(MAX_BATCH);
             loop {
-                let message = tokio::select! {
-                    m = consumer.recv() => m,
+                let chunk = tokio::select! {
+                    c = chunks.next() => c,
                     _ = shutdown.cancelled() => return,
                 };
-                let message = match message {
-                    Ok(m) => m,
-                    Err(e) => {
-                        tracing::warn!(topic, group, error = %e, "kafka receive failed");
-                        tokio::time::sleep(Duration::from_millis(500)).await;
+                let Some(chunk) = chunk else { return };
+                let mut positions = TopicPartitionList::new();
+                let mut deliveries = Vec::with_capacity(chunk.len());
+                let mut failed = false;
+                for message in chunk {
+                    let message = match message {
+                        Ok(m) => m,
+                        Err(e) => {
+                            tracing::warn!(topic, group, error = %e, "kafka receive failed");
+                            failed = true;
+                            continue;
+                        }
+                    };
+                    // Records of a partition arrive in order: the last one
+                    // sets the partition's next offset.
+                    let (t, p) = (message.topic(), message.partition());
+                    let next = Offset::Offset(message.offset() + 1);
+                    // `add_partition` would list a partition twice.
+                    let recorded = if positions.find_partition(t, p).is_some() {
+                        positions.set_partition_offset(t, p, next)
+                    } else {
+                        positions.add_partition_offset(t, p, next)
+                    };
+                    if let Err(e) = recorded {
+                        tracing::warn!(topic, group, error = %e, "kafka offset not recorded");
+                    }
+                    let written_ms = message.timestamp().to_millis();
+                    if skip_before.is_some_and(|limit| written_ms.is_some_and(|at| at < limit)) {
+                        // Committed with the next handled record, not on
+                        // their own; re-skipping after a restart is harmless.
                         continue;
                     }
-                };
-                let written_ms = message.timestamp().to_millis();
-                if skip_before.is_some_and(|limit| written_ms.is_some_and(|at| at < limit)) {
-                    // Not committed one by one: the next handled record's
-                    // commit covers these offsets too, and re-skipping after a
-                    // restart is harmless.
+                    deliveries.push(Delivery {
+                        topic: message.topic().to_string(),
+                        key: String::from_utf8_lossy(message.key().unwrap_or_default())
+                            .into_owned(),
+                        payload: message
+                            .payload_view::<str>()
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .to_string(),
+                    });
+                }
+                if deliveries.is_empty() {
+                    if failed {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
                     continue;
                 }
-                let delivery = Delivery {
-                    topic: message.topic().to_string(),
-                    key: String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned(),
-                    payload: message
-                        .payload_view::<str>()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                        .to_string(),
-                };
-                let mut attempt = 0;
-                loop {
-                    match handler.handle(&delivery).await {
-                        Outcome::Done => break,
-                        Outcome::Retry(reason) => {
-                            tracing::warn!(topic, group, attempt, reason, "handler asked to retry");
-                            attempt += 1;
-                            tokio::select! {
-                                _ = tokio::time::sleep(retry_delay(attempt)) => {}
-                                _ = shutdown.cancelled() => return,
-                            }
-                        }
-                    }
+                if !handle_until_done(handler.as_ref(), &deliveries, &topic, &group, &shutdown)
+                    .await
+                {
+                    return;
                 }
-                if let Err(e) = consumer.commit_message(&message, CommitMode::Async) {
+                if let Err(e) = consumer.commit(&positions, CommitMode::Async) {
                     tracing::warn!(topic, group, error = %e, "kafka commit failed");
                 }
             }

@@ -11,11 +11,11 @@ use async_trait::async_trait;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::{retry_delay, Ack, Bus, BusError, Delivery, MessageHandler, Outcome};
+use super::{handle_until_done, Ack, Bus, BusError, Delivery, MessageHandler, MAX_BATCH};
 
 #[derive(Default)]
 struct TopicLog {
-    records: Vec<Arc<Delivery>>,
+    records: Vec<Delivery>,
 }
 
 #[derive(Default)]
@@ -37,9 +37,13 @@ impl MemoryBus {
         MemoryBus::default()
     }
 
-    fn record_at(&self, topic: &str, offset: usize) -> Option<Arc<Delivery>> {
+    /// Up to `max` records from `offset` on.
+    fn records_from(&self, topic: &str, offset: usize, max: usize) -> Vec<Delivery> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        state.topics.get(topic)?.records.get(offset).cloned()
+        let Some(log) = state.topics.get(topic) else {
+            return Vec::new();
+        };
+        log.records.iter().skip(offset).take(max).cloned().collect()
     }
 
     fn group_offset(&self, topic: &str, group: &str) -> Arc<tokio::sync::Mutex<usize>> {
@@ -57,7 +61,7 @@ impl MemoryBus {
         state
             .topics
             .get(topic)
-            .map(|t| t.records.iter().map(|r| (**r).clone()).collect())
+            .map(|t| t.records.clone())
             .unwrap_or_default()
     }
 
@@ -69,11 +73,11 @@ impl MemoryBus {
                 .entry(topic.to_string())
                 .or_default()
                 .records
-                .push(Arc::new(Delivery {
+                .push(Delivery {
                     topic: topic.to_string(),
                     key: key.to_string(),
                     payload: payload.to_string(),
-                }));
+                });
         }
         self.appended.notify_waiters();
     }
@@ -110,7 +114,8 @@ impl Bus for MemoryBus {
                     _ = shutdown.cancelled() => return,
                 };
                 let notified = bus.appended.notified();
-                let Some(record) = bus.record_at(&topic, *next) else {
+                let batch = bus.records_from(&topic, *next, MAX_BATCH);
+                if batch.is_empty() {
                     drop(next);
                     tokio::select! {
                         _ = notified => continue,
@@ -118,22 +123,11 @@ impl Bus for MemoryBus {
                         _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => continue,
                         _ = shutdown.cancelled() => return,
                     }
-                };
-                let mut attempt = 0;
-                loop {
-                    match handler.handle(&record).await {
-                        Outcome::Done => break,
-                        Outcome::Retry(reason) => {
-                            tracing::warn!(topic, group, attempt, reason, "handler asked to retry");
-                            attempt += 1;
-                            tokio::select! {
-                                _ = tokio::time::sleep(retry_delay(attempt)) => {}
-                                _ = shutdown.cancelled() => return,
-                            }
-                        }
-                    }
                 }
-                *next += 1;
+                if !handle_until_done(handler.as_ref(), &batch, &topic, &group, &shutdown).await {
+                    return;
+                }
+                *next += batch.len();
             }
         }))
     }
@@ -150,6 +144,7 @@ impl Bus for MemoryBus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bus::Outcome;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 

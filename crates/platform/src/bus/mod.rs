@@ -43,10 +43,53 @@ pub enum Outcome {
 /// The broker's acknowledgement of an [`Bus::enqueue`]d record.
 pub type Ack = futures::future::BoxFuture<'static, Result<(), BusError>>;
 
+/// Most records handed to [`MessageHandler::handle_batch`] at once.
+pub const MAX_BATCH: usize = 256;
+
 /// A consumer of one topic within a consumer group.
 #[async_trait]
 pub trait MessageHandler: Send + Sync {
     async fn handle(&self, delivery: &Delivery) -> Outcome;
+
+    /// Handles records that were waiting together, in their order, as one
+    /// unit: `Done` commits them all, `Retry` has them all delivered again
+    /// (handlers are idempotent by `messageId`, so the ones already applied
+    /// stay applied once). The default hands them to [`Self::handle`] one by
+    /// one; a handler that can apply many records in one transaction
+    /// overrides it.
+    async fn handle_batch(&self, deliveries: &[Delivery]) -> Outcome {
+        for delivery in deliveries {
+            if let Outcome::Retry(reason) = self.handle(delivery).await {
+                return Outcome::Retry(reason);
+            }
+        }
+        Outcome::Done
+    }
+}
+
+/// Runs `handler` on `deliveries` until it answers `Done`, waiting longer
+/// after each `Retry`; `false` when `shutdown` came first.
+pub(crate) async fn handle_until_done(
+    handler: &dyn MessageHandler,
+    deliveries: &[Delivery],
+    topic: &str,
+    group: &str,
+    shutdown: &CancellationToken,
+) -> bool {
+    let mut attempt = 0;
+    loop {
+        match handler.handle_batch(deliveries).await {
+            Outcome::Done => return true,
+            Outcome::Retry(reason) => {
+                tracing::warn!(topic, group, attempt, reason, "handler asked to retry");
+                attempt += 1;
+                tokio::select! {
+                    _ = tokio::time::sleep(retry_delay(attempt)) => {}
+                    _ = shutdown.cancelled() => return false,
+                }
+            }
+        }
+    }
 }
 
 /// A bus backend.
@@ -158,6 +201,23 @@ impl MessageHandler for NamespaceFilter {
             payload: delivery.payload.clone(),
         };
         self.handler.handle(&own).await
+    }
+
+    async fn handle_batch(&self, deliveries: &[Delivery]) -> Outcome {
+        let own: Vec<Delivery> = deliveries
+            .iter()
+            .filter_map(|d| {
+                d.key.strip_prefix(&self.marker).map(|key| Delivery {
+                    topic: d.topic.clone(),
+                    key: key.to_string(),
+                    payload: d.payload.clone(),
+                })
+            })
+            .collect();
+        if own.is_empty() {
+            return Outcome::Done;
+        }
+        self.handler.handle_batch(&own).await
     }
 }
 

@@ -2,14 +2,12 @@
 //! real ai and content services behind the bus: recommendations, the plan
 //! choice, images, the content edit, and every bad input on the way.
 
-mod support;
-
+use crate::support::journey::{images, poll, recommendations};
 use serde_json::{json, Value};
-use support::journey::{images, poll, recommendations};
 
 #[tokio::test]
 async fn an_owner_walks_from_objective_to_channels() {
-    let t = support::spawn().await;
+    let t = crate::support::spawn().await;
     let (token, uid) = t.owner().await;
     let id = t.draft(&token, uid).await;
 
@@ -158,7 +156,7 @@ async fn an_owner_walks_from_objective_to_channels() {
     t.app.stop().await.expect("stop");
 }
 
-async fn fetch(t: &support::TestApp, url: &str) -> Vec<u8> {
+async fn fetch(t: &crate::support::TestApp, url: &str) -> Vec<u8> {
     let url = if url.starts_with('/') {
         t.url(url)
     } else {
@@ -178,7 +176,7 @@ async fn fetch(t: &support::TestApp, url: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn steps_out_of_order_and_bad_inputs_get_clear_codes() {
-    let t = support::spawn().await;
+    let t = crate::support::spawn().await;
     let (token, uid) = t.owner().await;
     let id = t.draft(&token, uid).await;
     let ai = format!("/api/events/{id}/ai-recommendations");
@@ -294,7 +292,7 @@ async fn steps_out_of_order_and_bad_inputs_get_clear_codes() {
 #[tokio::test]
 async fn a_job_without_an_answer_fails_after_the_timeout_and_can_be_asked_again() {
     // The ai service is not mounted here, so nobody answers the job.
-    let t = support::spawn_with(|s| {
+    let t = crate::support::spawn_with(|s| {
         s.services = "user,event".into();
         s.set_section("event", &json!({"ai_job_timeout_secs": 1}));
     })

@@ -1,9 +1,7 @@
 //! Channel selection, the event list, dashboard, end and delete.
 
-mod support;
-
+use crate::support::spawn;
 use serde_json::json;
-use support::spawn;
 
 fn spec_channels() -> serde_json::Value {
     json!({"channels": ["INSTAGRAM", "URIDONGNETV", "GINITV", "RINGOBIZ"],

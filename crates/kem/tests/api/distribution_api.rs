@@ -4,13 +4,11 @@
 //! breaker opening and closing, the overall budget, concurrent distributes,
 //! ownership and bad bodies.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{spawn_with, unique, TestApp};
 use distribution::DistributionConfig;
 use serde_json::{json, Value};
-use support::{spawn_with, unique, TestApp};
 
 const ALL: [&str; 6] = [
     "URIDONGNETV",
@@ -104,7 +102,7 @@ fn result<'a>(answer: &'a Value, channel: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{channel} in {answer}"))
 }
 
-async fn distribute(t: &TestApp, token: &str, body: Value) -> support::Answer {
+async fn distribute(t: &TestApp, token: &str, body: Value) -> crate::support::Answer {
     t.post("/api/distribution/distribute", Some(token), body)
         .await
 }

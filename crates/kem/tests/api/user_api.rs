@@ -1,10 +1,8 @@
 //! The user service as a client uses it: sign-up, login, lockout, logout,
 //! profile, password change, store info — and what each bad input gets.
 
-mod support;
-
+use crate::support::{registration, spawn, spawn_with};
 use serde_json::json;
-use support::{registration, spawn, spawn_with};
 
 #[tokio::test]
 async fn sign_up_answers_201_with_a_working_token() {
@@ -155,7 +153,7 @@ async fn a_logged_out_token_is_refused_everywhere() {
         .post(
             "/api/events/purposes",
             Some(&token),
-            support::seed_body(user),
+            crate::support::seed_body(user),
         )
         .await;
     assert_eq!((a.status, a.code()), (401, "AUTH_003"));

@@ -2,11 +2,9 @@
 //! list and CSV, the winner draw, and events learnt from `event-topic`,
 //! driven the way the event service drives it: `EventPublished` on the bus.
 
-mod support;
-
+use crate::support::{spawn, unique, TestApp};
 use contracts::messages::{Envelope, EventCreated, EventEnded, EventPublished};
 use serde_json::{json, Value};
-use support::{spawn, unique, TestApp};
 
 fn published(event_id: &str, owner_id: i64) -> Envelope {
     Envelope::wrap(&EventPublished {
@@ -64,7 +62,7 @@ fn entry(name: &str, phone: &str) -> Value {
            "agreePrivacy": true, "agreeMarketing": true, "storeVisited": false})
 }
 
-async fn enter(t: &TestApp, event_id: &str, body: Value) -> support::Answer {
+async fn enter(t: &TestApp, event_id: &str, body: Value) -> crate::support::Answer {
     t.post(&format!("/api/events/{event_id}/participate"), None, body)
         .await
 }

@@ -2,10 +2,8 @@
 //! six channel adapters and the channel sandbox: publish, idempotency, faults,
 //! the breaker, concurrency and the split topology.
 
-mod support;
-
+use crate::support::{journey::ready_draft, TestApp};
 use serde_json::{json, Value};
-use support::{journey::ready_draft, TestApp};
 
 const ALL: [&str; 6] = [
     "URIDONGNETV",
@@ -37,7 +35,7 @@ fn fast_retries(s: &mut platform::config::Settings) {
 
 #[tokio::test]
 async fn seed2_publishes_a_ready_event_to_every_channel_once() {
-    let t = support::spawn_with(fast_retries).await;
+    let t = crate::support::spawn_with(fast_retries).await;
     let (token, uid) = t.owner().await;
     let id = ready_draft(&t, &token, uid, &ALL).await;
     let events = t.listen("event-topic");
@@ -118,7 +116,7 @@ async fn seed2_publishes_a_ready_event_to_every_channel_once() {
 
 #[tokio::test]
 async fn publish_refuses_drafts_that_are_not_ready_or_not_yours() {
-    let t = support::spawn_with(fast_retries).await;
+    let t = crate::support::spawn_with(fast_retries).await;
     let (token, uid) = t.owner().await;
     let id = t.draft(&token, uid).await;
     let path = format!("/api/events/{id}/publish");
@@ -149,7 +147,7 @@ async fn publish_refuses_drafts_that_are_not_ready_or_not_yours() {
 
 #[tokio::test]
 async fn with_every_channel_down_the_event_stays_approved_and_a_later_publish_succeeds() {
-    let t = support::spawn_with(fast_retries).await;
+    let t = crate::support::spawn_with(fast_retries).await;
     let (token, uid) = t.owner().await;
     let id = ready_draft(&t, &token, uid, &["INSTAGRAM", "KAKAO"]).await;
     for c in ["INSTAGRAM", "KAKAO"] {
@@ -174,7 +172,7 @@ async fn with_every_channel_down_the_event_stays_approved_and_a_later_publish_su
 
 #[tokio::test]
 async fn concurrent_publishes_of_one_event_distribute_once() {
-    let t = support::spawn_with(fast_retries).await;
+    let t = crate::support::spawn_with(fast_retries).await;
     let (token, uid) = t.owner().await;
     let id = ready_draft(&t, &token, uid, &["INSTAGRAM", "NAVER"]).await;
     knobs(&t, "INSTAGRAM", json!({"latencyMs": 300})).await;
@@ -194,7 +192,7 @@ async fn concurrent_publishes_of_one_event_distribute_once() {
 #[tokio::test]
 async fn the_publish_breaker_fails_fast_while_distribution_is_unreachable() {
     // Nothing listens on port 1: every distribution call fails.
-    let t = support::spawn_with(|s| {
+    let t = crate::support::spawn_with(|s| {
         s.set_section(
             "event",
             &json!({"distribution_url": "http://127.0.0.1:1", "distribution_breaker_failures": 2,
@@ -230,13 +228,13 @@ async fn the_publish_breaker_fails_fast_while_distribution_is_unreachable() {
 
 #[tokio::test]
 async fn event_and_distribution_in_two_processes_publish_together() {
-    let dist = support::spawn_with(|s| {
+    let dist = crate::support::spawn_with(|s| {
         fast_retries(s);
         s.services = "distribution,sandbox".into();
     })
     .await;
     let base = dist.base.clone();
-    let front = support::spawn_with(move |s| {
+    let front = crate::support::spawn_with(move |s| {
         s.services = "user,event,ai,content".into();
         s.set_section("event", &json!({"distribution_url": base}));
     })

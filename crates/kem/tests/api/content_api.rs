@@ -3,8 +3,7 @@
 //! real PNG of the exact size over HTTP, without a login. Bad keys get a
 //! clear 4xx.
 
-mod support;
-
+use crate::support::{spawn, unique, TestApp};
 use chrono::Utc;
 use contracts::{
     content::{ImageJobRequested, ImagePlatform, ImageStyle, ImageText},
@@ -12,7 +11,6 @@ use contracts::{
     topics,
 };
 use serde_json::Value;
-use support::{spawn, unique, TestApp};
 
 fn job(event_id: &str, platforms: Vec<ImagePlatform>) -> ImageJobRequested {
     ImageJobRequested {

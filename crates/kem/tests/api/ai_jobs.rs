@@ -2,11 +2,9 @@
 //! as the event service does, results collected on `ai-result-topic`, and
 //! the owner's path through the event API to three recommendations.
 
-mod support;
-
+use crate::support::{spawn, unique, TestApp};
 use contracts::{ai::AiJobRequested, messages::Envelope, topics};
 use serde_json::{json, Value};
-use support::{spawn, unique, TestApp};
 
 fn request(industry: &str, address: &str, start_date: &str) -> AiJobRequested {
     AiJobRequested {

@@ -1,8 +1,6 @@
 //! Health, readiness, the OpenAPI document and unknown routes.
 
-mod support;
-
-use support::spawn;
+use crate::support::spawn;
 
 #[tokio::test]
 async fn health_and_readiness_name_every_backend() {
@@ -62,7 +60,7 @@ async fn unknown_routes_get_a_json_404() {
 async fn an_oversized_body_is_refused_with_413() {
     let t = spawn().await;
     let (token, user) = t.owner().await;
-    let mut body = support::seed_body(user);
+    let mut body = crate::support::seed_body(user);
     body["storeName"] = serde_json::json!("가".repeat(2_000_000));
     let a = t.post("/api/events/purposes", Some(&token), body).await;
     assert_eq!((a.status, a.code()), (413, "COMMON_413"));

@@ -2,17 +2,15 @@
 //! fed only by the bus, so these tests publish the other services' messages
 //! on `t.app.bus` and read the dashboards like the owner's app does.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{unique, TestApp};
 use contracts::{
     analytics::ChannelStatsReported,
     distribution::{DistributedChannel, DistributionCompleted},
     messages::{BusMessage, Envelope, EventEnded, EventPublished, ParticipantRegistered},
 };
 use serde_json::Value;
-use support::{unique, TestApp};
 
 async fn send_envelope(t: &TestApp, env: &Envelope) {
     t.app
@@ -178,7 +176,7 @@ fn channel_rows(d: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
-    let t = support::spawn().await;
+    let t = crate::support::spawn().await;
     let (token, owner) = t.owner().await;
     let (other_token, _) = t.owner().await;
     let id = unique("evt-");
@@ -387,7 +385,7 @@ async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
 
 #[tokio::test]
 async fn the_owner_dashboard_sums_the_owners_events_only() {
-    let t = support::spawn().await;
+    let t = crate::support::spawn().await;
     let (token, owner) = t.owner().await;
     let (other_token, other) = t.owner().await;
     let (first, second, foreign) = (unique("evt-"), unique("evt-"), unique("evt-"));
@@ -477,7 +475,7 @@ async fn the_owner_dashboard_sums_the_owners_events_only() {
 
 #[tokio::test]
 async fn channel_views_arrive_from_the_distribution_stats_job() {
-    let t = support::spawn_with(|s| {
+    let t = crate::support::spawn_with(|s| {
         s.set_section(
             "distribution",
             &serde_json::json!({"budget_ms": 10_000, "retry_backoff_ms": [20, 40, 80],

@@ -1,12 +1,10 @@
 //! Seed 1 (UFR-EVENT-020) as a client walks it: good input, every bad input,
 //! double taps, the cache keys and TTLs, and the message on `event-topic`.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{seed_body, spawn, spawn_with};
 use serde_json::json;
-use support::{seed_body, spawn, spawn_with};
 
 #[tokio::test]
 async fn the_seed_request_answers_the_seed_response_and_publishes_event_draft_created() {

@@ -7,10 +7,8 @@
 //! so once a later draft's message has been consumed, every earlier message
 //! has been too.
 
-mod support;
-
+use crate::support::{seed_body, spawn, spawn_with, Answer, Collector, TestApp};
 use serde_json::json;
-use support::{seed_body, spawn, spawn_with, Answer, Collector, TestApp};
 
 const PURPOSES: &str = "/api/events/purposes";
 
@@ -26,7 +24,7 @@ fn draft_id(answer: &Answer) -> String {
 async fn flush(t: &TestApp, events: &Collector, token: &str, user_id: i64) {
     let mut body = seed_body(user_id);
     body["objective"] = json!("인지도 향상");
-    body["storeName"] = json!(support::unique("flush-"));
+    body["storeName"] = json!(crate::support::unique("flush-"));
     let reply = t.post(PURPOSES, Some(token), body.clone()).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let marker = draft_id(&reply);

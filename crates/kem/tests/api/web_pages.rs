@@ -3,13 +3,11 @@
 //! public event data (and says so in Korean for an unknown id), and the QR
 //! codes carry the per-channel entry links.
 
-mod support;
-
-use support::{journey, spawn};
+use crate::support::{journey, spawn};
 
 const LIMIT: usize = 300 * 1024;
 
-async fn fetch(t: &support::TestApp, path: &str) -> (u16, String, Vec<u8>) {
+async fn fetch(t: &crate::support::TestApp, path: &str) -> (u16, String, Vec<u8>) {
     let res = t.client.get(t.url(path)).send().await.expect("request");
     let status = res.status().as_u16();
     let kind = res

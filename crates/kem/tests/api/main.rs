@@ -1,0 +1,21 @@
+//! The HTTP API as a client drives it, over the whole app started on port 0.
+//!
+//! One test binary instead of one per file: every file links the entire
+//! product, so separate binaries multiplied link time and disk use in CI
+//! without isolating anything (each test starts its own app and databases).
+
+mod support;
+
+mod ai_jobs;
+mod analytics_api;
+mod content_api;
+mod creation_api;
+mod distribution_api;
+mod events_api;
+mod ops_api;
+mod participation_api;
+mod publish_api;
+mod purpose_api;
+mod seed1_messages;
+mod user_api;
+mod web_pages;
