@@ -241,3 +241,65 @@ async fn an_owner_sees_only_their_events_newest_first() {
         assert!(store.owner_events(3, 10).await.expect("list").is_empty());
     }
 }
+
+#[tokio::test]
+async fn a_burst_of_entries_counts_each_message_once_across_and_within_bursts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for store in stores(dir.path()).await {
+        let now = Utc::now();
+        store
+            .apply("m-p", &published("evt-9", 9, "2026-11-21T09:00:00Z"), now)
+            .await
+            .expect("publish");
+        let burst = vec![
+            (
+                "m-1".to_string(),
+                entry("evt-9", "INSTAGRAM", true, "2026-11-21T09:10:00Z"),
+            ),
+            (
+                "m-2".to_string(),
+                entry("evt-9", "INSTAGRAM", false, "2026-11-21T09:20:00Z"),
+            ),
+            (
+                "m-1".to_string(),
+                entry("evt-9", "INSTAGRAM", true, "2026-11-21T09:10:00Z"),
+            ),
+            (
+                "m-3".to_string(),
+                entry("evt-9", "KAKAO", true, "2026-11-21T10:05:00Z"),
+            ),
+        ];
+        let changed = store.apply_entries(&burst, now).await.expect("burst");
+        assert_eq!(changed, vec!["evt-9".to_string()]);
+        // The same burst again (a redelivery), plus one new entry.
+        let mut again = burst.clone();
+        again.push((
+            "m-4".to_string(),
+            entry("evt-9", "KAKAO", false, "2026-11-21T10:06:00Z"),
+        ));
+        store.apply_entries(&again, now).await.expect("again");
+        let nothing_new = store.apply_entries(&burst, now).await.expect("redelivery");
+        assert!(nothing_new.is_empty(), "{nothing_new:?}");
+
+        let snapshot = store.snapshot("evt-9").await.expect("snap").expect("known");
+        assert_eq!(
+            (
+                snapshot.totals.participants,
+                snapshot.totals.store_visitors,
+                snapshot.totals.marketing_consents
+            ),
+            (4, 2, 2)
+        );
+        let by_channel: Vec<(String, i64)> = snapshot
+            .entries
+            .iter()
+            .map(|c| (c.channel.clone(), c.participants))
+            .collect();
+        assert_eq!(
+            by_channel,
+            vec![("INSTAGRAM".to_string(), 2), ("KAKAO".to_string(), 2)]
+        );
+        let hours: Vec<i64> = snapshot.hours.iter().map(|h| h.participants).collect();
+        assert_eq!(hours, vec![2, 2], "18:00 and 19:00 in Korea");
+    }
+}

@@ -381,3 +381,135 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
         assert_eq!(winners[0].name, "이영희");
     }
 }
+
+#[tokio::test]
+async fn a_batch_numbers_on_from_the_count_and_refuses_repeated_phones() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
+        let store = ParticipationStore::new(db.clone());
+        let now = Utc::now();
+        store
+            .apply_event("p1", &published("evt-b", 1), now)
+            .await
+            .expect("publish");
+        store
+            .register(
+                "evt-b",
+                "part-0",
+                &entry("김민수", "01000000000", true),
+                now,
+                message,
+            )
+            .await
+            .expect("single");
+        let batch: Vec<(String, Entry)> = [
+            "01000000001",
+            "01000000000", // stored before the batch
+            "01000000002",
+            "01000000001", // repeated within the batch
+            "01000000003",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, phone)| (format!("part-b{i}"), entry("참여자", phone, i % 2 == 0)))
+        .collect();
+        let results = store.register_batch("evt-b", &batch, now, message).await;
+        let shape: Vec<Result<i64, String>> = results
+            .iter()
+            .map(|r| match r {
+                Ok((row, envelope)) => {
+                    assert_eq!(envelope.key, "evt-b");
+                    Ok(row.entry_number)
+                }
+                Err(e) => Err(e.to_string()),
+            })
+            .collect();
+        let duplicate = Err("phone already entered".to_string());
+        assert_eq!(
+            shape,
+            vec![Ok(2), duplicate.clone(), Ok(3), duplicate, Ok(4)],
+            "on {}",
+            db.backend()
+        );
+        assert_eq!(outbox_len(&db).await, 4, "one message per stored entry");
+        let event = store.event("evt-b").await.expect("e").expect("known");
+        assert_eq!(event.entry_count, 4);
+
+        let unknown = store
+            .register_batch("evt-none", &batch[..2], now, message)
+            .await;
+        assert!(unknown
+            .iter()
+            .all(|r| matches!(r, Err(RegisterError::UnknownEvent))));
+        store
+            .apply_event(
+                "e1",
+                &EventFact::Ended {
+                    event_id: "evt-b".into(),
+                },
+                now,
+            )
+            .await
+            .expect("end");
+        let late = vec![(
+            "part-late".to_string(),
+            entry("늦은이", "01099999999", false),
+        )];
+        let closed = store.register_batch("evt-b", &late, now, message).await;
+        assert!(matches!(&closed[..], [Err(RegisterError::NotAccepting(s))] if s == "ENDED"));
+        assert_eq!(outbox_len(&db).await, 4, "refused batches store nothing");
+    }
+}
+
+#[tokio::test]
+async fn batches_and_single_entries_at_once_share_one_gapless_numbering() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
+        let store = ParticipationStore::new(db.clone());
+        store
+            .apply_event("p1", &published("evt-m", 1), Utc::now())
+            .await
+            .expect("publish");
+        // Four writers (as if in four processes) with overlapping phones.
+        let mut tasks = Vec::new();
+        for writer in 0..4 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let batch: Vec<(String, Entry)> = (0..20)
+                    .map(|i| {
+                        let phone = format!("010{:08}", (writer * 10 + i) % 50);
+                        (format!("part-{writer}-{i}"), entry("참여자", &phone, false))
+                    })
+                    .collect();
+                if writer == 0 {
+                    let mut one_by_one = Vec::new();
+                    for (id, e) in &batch {
+                        one_by_one.push(store.register("evt-m", id, e, Utc::now(), message).await);
+                    }
+                    one_by_one
+                } else {
+                    store
+                        .register_batch("evt-m", &batch, Utc::now(), message)
+                        .await
+                }
+            }));
+        }
+        let mut numbers = Vec::new();
+        for task in tasks {
+            for result in task.await.expect("task") {
+                match result {
+                    Ok((row, _)) => numbers.push(row.entry_number),
+                    Err(RegisterError::Duplicate) => {}
+                    Err(e) => panic!("unexpected on {}: {e}", db.backend()),
+                }
+            }
+        }
+        numbers.sort_unstable();
+        assert_eq!(
+            numbers,
+            (1..=50).collect::<Vec<i64>>(),
+            "on {}",
+            db.backend()
+        );
+    }
+}

@@ -231,4 +231,58 @@ mod tests {
         assert_eq!(total, 20);
         stop.cancel();
     }
+
+    /// Records batches as they arrive; the first `fail_first` ask to retry.
+    struct Batches {
+        seen: Mutex<Vec<Vec<String>>>,
+        fail_first: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl MessageHandler for Batches {
+        async fn handle(&self, d: &Delivery) -> Outcome {
+            self.handle_batch(std::slice::from_ref(d)).await
+        }
+        async fn handle_batch(&self, batch: &[Delivery]) -> Outcome {
+            let payloads = batch.iter().map(|d| d.payload.clone()).collect();
+            self.seen.lock().expect("lock").push(payloads);
+            if self.fail_first.load(Ordering::SeqCst) > 0 {
+                self.fail_first.fetch_sub(1, Ordering::SeqCst);
+                return Outcome::Retry("not yet".into());
+            }
+            Outcome::Done
+        }
+    }
+
+    #[tokio::test]
+    async fn waiting_records_arrive_together_in_order_and_a_retry_repeats_them() {
+        let bus = MemoryBus::new();
+        for i in 0..5 {
+            bus.publish("t", "k", &i.to_string())
+                .await
+                .expect("publish");
+        }
+        let handler = Arc::new(Batches {
+            seen: Mutex::new(vec![]),
+            fail_first: AtomicUsize::new(1),
+        });
+        let stop = CancellationToken::new();
+        bus.subscribe("t", "g", handler.clone(), stop.clone())
+            .expect("sub");
+        let mut seen = Vec::new();
+        for _ in 0..100 {
+            seen = handler.seen.lock().expect("lock").clone();
+            if seen.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        stop.cancel();
+        let all: Vec<String> = (0..5).map(|i| i.to_string()).collect();
+        assert_eq!(
+            seen,
+            vec![all.clone(), all],
+            "retried as one batch, then done"
+        );
+    }
 }
