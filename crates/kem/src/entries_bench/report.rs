@@ -90,6 +90,19 @@ pub struct EntriesReport {
     pub freshness: Freshness,
 }
 
+impl EntriesReport {
+    /// How long the open loop took to accept `entries`: a lag in entries
+    /// read as a delay.
+    pub fn lag_ms(&self, entries: f64) -> f64 {
+        let rate = self.open.accepted_per_s();
+        if rate > 0.0 {
+            entries / rate * 1000.0
+        } else {
+            0.0
+        }
+    }
+}
+
 fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -171,11 +184,13 @@ impl EntriesReport {
         ));
         let f = &self.freshness;
         out.push_str(&format!(
-            "dashboard: during the open loop {} samples, lag behind stored mean {:.1} max {} entries; \
-             after the load equal to stored in {}\n",
+            "dashboard: during the open loop {} samples, lag behind stored mean {:.1} max {} entries \
+             (≈ {:.0} / {:.0} ms of entries at the open loop's rate); after the load equal to stored in {}\n",
             f.lag_samples.len(),
             f.mean_lag(),
             f.max_lag(),
+            self.lag_ms(f.mean_lag()),
+            self.lag_ms(f.max_lag() as f64),
             f.caught_up_ms
                 .map_or("NEVER (60 s wait)".to_string(), |ms| format!("{ms:.0} ms"))
         ));
@@ -221,6 +236,7 @@ impl EntriesReport {
             "repeatsRefused": i.repeats_refused, "badRefused": i.bad_refused,
             "dashboardLagMax": self.freshness.max_lag(),
             "dashboardLagMean": r2(self.freshness.mean_lag()),
+            "dashboardLagMeanMs": r2(self.lag_ms(self.freshness.mean_lag())),
             "dashboardCaughtUpMs": self.freshness.caught_up_ms.map(r2),
         })
         .to_string()
