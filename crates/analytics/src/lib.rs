@@ -58,7 +58,7 @@ pub fn module(deps: &Deps) -> Module {
         deps.cache.clone(),
         config,
     ));
-    let tasks = match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
+    let mut tasks = match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
         Ok(consumers) => consumers,
         // Without its consumers the dashboards never move; say so loudly.
         Err(e) => {
@@ -66,6 +66,11 @@ pub fn module(deps: &Deps) -> Module {
             Vec::new()
         }
     };
+    tasks.push(platform::dedup::spawn_pruner(
+        deps.db.clone(),
+        platform::dedup::retention(&deps.settings),
+        deps.shutdown.clone(),
+    ));
     Module {
         name: NAME,
         router: http::router(service),

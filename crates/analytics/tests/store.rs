@@ -303,3 +303,33 @@ async fn a_burst_of_entries_counts_each_message_once_across_and_within_bursts() 
         assert_eq!(hours, vec![2, 2], "18:00 and 19:00 in Korea");
     }
 }
+
+#[tokio::test]
+async fn pruned_message_ids_are_forgotten_and_recent_ones_still_ignore_redeliveries() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in
+        platform::db::test_databases(dir.path(), analytics::NAME, &analytics::migrations()).await
+    {
+        let store = AnalyticsStore::new(db.clone());
+        let now = Utc::now();
+        let fact = entry("evt-p", "KAKAO", false, "2026-11-21T09:10:00Z");
+        assert!(store
+            .apply("m-old", &fact, now - Duration::days(20))
+            .await
+            .expect("old"));
+        assert!(store.apply("m-new", &fact, now).await.expect("new"));
+
+        let pruned = platform::dedup::prune_processed(&db, now - Duration::days(14))
+            .await
+            .expect("prune");
+        assert_eq!(pruned, 1);
+        assert!(
+            !store.apply("m-new", &fact, now).await.expect("again"),
+            "a recent id still stops its redelivery"
+        );
+        assert!(
+            store.apply("m-old", &fact, now).await.expect("forgotten"),
+            "an id past the retention is forgotten"
+        );
+    }
+}

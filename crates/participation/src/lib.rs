@@ -74,6 +74,11 @@ pub fn module(deps: &Deps) -> Module {
         deps.shutdown.clone(),
     );
     tasks.extend(writers);
+    tasks.push(platform::dedup::spawn_pruner(
+        deps.db.clone(),
+        platform::dedup::retention(&deps.settings),
+        deps.shutdown.clone(),
+    ));
     let service = Arc::new(service::ParticipationService::new(store, intake));
     match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
         Ok(consumer) => tasks.push(consumer),

@@ -50,6 +50,7 @@ pub struct Settings {
     pub bus_group_prefix: String,
     pub bus_skip_history: bool,
     pub outbox_relay_interval_ms: u64,
+    pub processed_message_retention_hours: u64,
     pub services: String,
     pub jwt_secret: Secret,
     pub token_ttl_secs: u64,

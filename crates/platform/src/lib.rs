@@ -10,6 +10,7 @@ pub mod bus;
 pub mod cache;
 pub mod config;
 pub mod db;
+pub mod dedup;
 pub mod http;
 pub mod ids;
 pub mod outbox;

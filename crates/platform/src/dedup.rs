@@ -1,0 +1,75 @@
+//! Forgetting old entries of `processed_messages`, the ids of bus messages a
+//! consumer has applied (each consumer skips an id it has seen, since the bus
+//! delivers at least once).
+//!
+//! An id only needs remembering while the broker could deliver its message
+//! again, i.e. for the broker's retention (Kafka's default is 7 days). Kept
+//! forever, the table would grow by one row per entry. The pruner deletes ids
+//! older than the configured retention (default 14 days) every hour, a few
+//! thousand rows per statement so that the consumers' inserts never wait long.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+
+use crate::{db::Db, with_db};
+
+const PRUNE_BATCH: i64 = 5_000;
+const PRUNE_INTERVAL: Duration = Duration::from_secs(3_600);
+
+/// Deletes the ids recorded before `cutoff`; answers how many.
+pub async fn prune_processed(db: &Db, cutoff: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    loop {
+        let batch = with_db!(db, pool => {
+            sqlx::query(
+                "DELETE FROM processed_messages WHERE message_id IN \
+                 (SELECT message_id FROM processed_messages WHERE processed_at < $1 LIMIT $2)",
+            )
+            .bind(cutoff)
+            .bind(PRUNE_BATCH)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+        })?;
+        deleted += batch;
+        if batch < PRUNE_BATCH as u64 {
+            return Ok(deleted);
+        }
+    }
+}
+
+/// Prunes `db`'s `processed_messages` every hour (first a minute after the
+/// start) until `shutdown`, keeping `retention`.
+pub fn spawn_pruner(
+    db: Db,
+    retention: Duration,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut wait = Duration::from_secs(60);
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.cancelled() => return,
+            }
+            wait = PRUNE_INTERVAL;
+            let cutoff = Utc::now() - chrono::Duration::from_std(retention).unwrap_or_default();
+            match prune_processed(&db, cutoff).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "old processed message ids pruned"),
+                Err(e) => tracing::warn!(error = %e, "processed message ids not pruned"),
+            }
+        }
+    })
+}
+
+/// The retention in `settings`.
+pub fn retention(settings: &crate::config::Settings) -> Duration {
+    Duration::from_secs(
+        settings
+            .processed_message_retention_hours
+            .saturating_mul(3_600),
+    )
+}
