@@ -17,10 +17,10 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# --workspace keeps the feature set (and so the artifacts) of the test run
-# above; building single packages would compile every dependency again.
-cargo build --workspace --bins
-cargo test --workspace --test browser --no-run
+# The test build (as in CI's test step) also builds target/debug/kem, with the
+# same features, so nothing is compiled twice; `cargo build` would leave out
+# dev-dependency features and compile tokio and its dependents again.
+cargo test --workspace --no-run
 
 work=$(mktemp -d)
 app_port=$(free_port)

@@ -1,7 +1,8 @@
 //! Use cases: apply bus facts, answer dashboards through the cache.
 //!
 //! Cache upkeep: `analytics:dashboard:{eventId}` holds the dashboard with the
-//! event's version (which grows with every applied message). New data drops
+//! event's version (which grows with every transaction that applies messages
+//! about it: one message, or a burst of entries). New data drops
 //! the key, so the next read recomputes it; a read also compares the cached
 //! version with the stored one, so a drop lost to a cache outage, or a
 //! reader that cached an older snapshot just after the drop, can never
@@ -63,21 +64,24 @@ impl AnalyticsService {
     /// by one. Drops the cached dashboard of every event that changed.
     pub async fn apply_batch(&self, facts: &[(String, Fact)]) -> Result<(), StoreError> {
         let is_entry = |(_, fact): &(String, Fact)| matches!(fact, Fact::Entry { .. });
-        let mut changed = BTreeSet::new();
         let now = Utc::now();
         for run in facts.chunk_by(|a, b| is_entry(a) == is_entry(b)) {
-            if is_entry(&run[0]) {
+            // Cached dashboards are dropped as soon as their change commits,
+            // so a later failure (and retry) cannot leave them behind.
+            let mut changed = BTreeSet::new();
+            if is_entry(&run[0]) && run.len() > 1 {
                 changed.extend(self.store.apply_entries(run, now).await?);
-                continue;
-            }
-            for (message_id, fact) in run {
-                if self.store.apply(message_id, fact, now).await? {
-                    changed.insert(fact.event_id().to_string());
+            } else {
+                // One at a time (a lone entry takes the store's one-statement path).
+                for (message_id, fact) in run {
+                    if self.store.apply(message_id, fact, now).await? {
+                        changed.insert(fact.event_id().to_string());
+                    }
                 }
             }
-        }
-        for event_id in changed {
-            self.cache.delete(&cache_key(&event_id)).await;
+            for event_id in changed {
+                self.cache.delete(&cache_key(&event_id)).await;
+            }
         }
         Ok(())
     }

@@ -47,7 +47,7 @@ pub struct Totals {
     pub store_visitors: i64,
     pub marketing_consents: i64,
     pub ended_at: Option<DateTime<Utc>>,
-    /// Grows with every message applied for the event.
+    /// Grows with every transaction that applied messages about the event.
     pub version: i64,
 }
 

@@ -149,6 +149,10 @@ impl MessageHandler for Feed {
         self.handle_batch(std::slice::from_ref(delivery)).await
     }
 
+    fn max_batch(&self) -> usize {
+        platform::bus::MAX_BATCH
+    }
+
     /// A burst of entries is applied in one transaction (see `store::entries`).
     async fn handle_batch(&self, deliveries: &[Delivery]) -> Outcome {
         let facts: Vec<(String, Fact)> = deliveries.iter().filter_map(identified_fact).collect();

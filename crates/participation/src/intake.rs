@@ -33,6 +33,10 @@ use crate::{
 /// How an entry becomes its `ParticipantRegistered` message.
 pub type MessageFn = fn(&ParticipantRow) -> Envelope;
 
+/// The largest batch: 11 values per entry stay well under SQLite's 32,766
+/// and PostgreSQL's 65,535 bound parameters per statement.
+pub const MAX_BATCH: usize = 1_000;
+
 /// Entries waiting per writer before senders wait too (back-pressure).
 const QUEUE_PER_WRITER: usize = 4096;
 
@@ -75,7 +79,7 @@ impl Intake {
                     store: store.clone(),
                     outbox: outbox.clone(),
                     message,
-                    max_batch: options.max_batch.max(1),
+                    max_batch: options.max_batch.clamp(1, MAX_BATCH),
                 };
                 (tx, tokio::spawn(writer.run(rx, shutdown.clone())))
             })

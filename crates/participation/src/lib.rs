@@ -36,7 +36,7 @@ pub struct ParticipationConfig {
     pub max_page_size: i64,
     /// Entry writers (see [`intake`]): events written in parallel.
     pub entry_writers: usize,
-    /// Most entries stored in one transaction.
+    /// Most entries stored in one transaction (at most [`intake::MAX_BATCH`]).
     pub max_entry_batch: usize,
 }
 

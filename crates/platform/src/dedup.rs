@@ -37,6 +37,8 @@ pub async fn prune_processed(db: &Db, cutoff: DateTime<Utc>) -> Result<u64, sqlx
         if batch < PRUNE_BATCH as u64 {
             return Ok(deleted);
         }
+        // Let the consumers' inserts in between (SQLite has one writer).
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -55,7 +57,9 @@ pub fn spawn_pruner(
                 _ = shutdown.cancelled() => return,
             }
             wait = PRUNE_INTERVAL;
-            let cutoff = Utc::now() - chrono::Duration::from_std(retention).unwrap_or_default();
+            let Some(cutoff) = cutoff(Utc::now(), retention) else {
+                continue;
+            };
             match prune_processed(&db, cutoff).await {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "old processed message ids pruned"),
@@ -65,6 +69,16 @@ pub fn spawn_pruner(
     })
 }
 
+/// The instant before which ids are forgotten; `None` (keep everything) for
+/// a zero retention, which would forget ids of messages still in flight, and
+/// for one too long to subtract.
+fn cutoff(now: DateTime<Utc>, retention: Duration) -> Option<DateTime<Utc>> {
+    if retention.is_zero() {
+        return None;
+    }
+    now.checked_sub_signed(chrono::Duration::from_std(retention).ok()?)
+}
+
 /// The retention in `settings`.
 pub fn retention(settings: &crate::config::Settings) -> Duration {
     Duration::from_secs(
@@ -72,4 +86,20 @@ pub fn retention(settings: &crate::config::Settings) -> Duration {
             .processed_message_retention_hours
             .saturating_mul(3_600),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zero_or_endless_retention_forgets_nothing() {
+        let now = Utc::now();
+        assert_eq!(cutoff(now, Duration::ZERO), None);
+        assert_eq!(cutoff(now, Duration::from_secs(u64::MAX)), None);
+        assert_eq!(
+            cutoff(now, Duration::from_secs(3_600)),
+            Some(now - chrono::Duration::hours(1))
+        );
+    }
 }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
-use platform::{outbox, with_db};
+use platform::{db::StoreError, outbox, with_db};
 
 use super::{ParticipantRow, ParticipationStore, RegisterError, PARTICIPANT_COLUMNS};
 use crate::domain::Entry;
@@ -31,11 +31,14 @@ impl ParticipationStore {
     ) -> Vec<EntryResult> {
         match self.try_batch(event_id, entries, now, &message).await {
             Ok(results) => results,
-            Err(e) => {
-                // The batch as a whole was refused (a lost connection, or a
-                // unique key that a writer outside this check won): each entry
-                // on its own, so each gets its own answer.
-                tracing::warn!(error = %e, size = entries.len(), "entry batch failed; writing its entries one by one");
+            Err(RegisterError::Duplicate | RegisterError::Store(StoreError::Conflict(_))) => {
+                // A unique key refused the batch: a writer that skipped the
+                // row lock (none of ours does) stored one of these phones.
+                // Each entry on its own, so that only that one is refused.
+                tracing::warn!(
+                    size = entries.len(),
+                    "entry batch hit a stored phone; writing its entries one by one"
+                );
                 let mut results = Vec::with_capacity(entries.len());
                 for (participant_id, entry) in entries {
                     results.push(
@@ -44,6 +47,13 @@ impl ParticipationStore {
                     );
                 }
                 results
+            }
+            Err(e) => {
+                // The database failed (nothing of the batch is stored, or, if
+                // the commit's answer was lost, all of it): every entrant is
+                // told to try again (503), which the duplicate rule makes safe.
+                tracing::error!(error = %e, size = entries.len(), "entry batch failed");
+                entries.iter().map(|_| Err(unavailable(&e))).collect()
             }
         }
     }
@@ -156,6 +166,12 @@ impl ParticipationStore {
                 .collect())
         })
     }
+}
+
+/// A 503 for one entrant of a failed batch (sqlx errors cannot be cloned).
+fn unavailable(cause: &RegisterError) -> RegisterError {
+    let io = std::io::Error::other(format!("entry batch failed: {cause}"));
+    RegisterError::Store(StoreError::Other(sqlx::Error::Io(io)))
 }
 
 /// The entry number of each entry after `count` stored ones, `None` for a

@@ -193,10 +193,12 @@ impl Bus for KafkaBus {
         let (topic, group) = (topic.to_string(), group.to_string());
         let skip_before = self.skip_records_before_ms;
         Ok(tokio::spawn(async move {
-            // Records that are already waiting arrive together (up to
-            // MAX_BATCH), so a handler may apply them in one transaction and
+            // Records that are already waiting arrive together (as many as
+            // the handler takes), so it may apply them in one transaction and
             // one commit covers them all.
-            let mut chunks = consumer.stream().ready_chunks(MAX_BATCH);
+            let mut chunks = consumer
+                .stream()
+                .ready_chunks(handler.max_batch().clamp(1, MAX_BATCH));
             loop {
                 let chunk = tokio::select! {
                     c = chunks.next() => c,

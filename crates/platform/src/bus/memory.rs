@@ -106,6 +106,7 @@ impl Bus for MemoryBus {
         let topic = topic.to_string();
         let offset = self.group_offset(&topic, group);
         let group = group.to_string();
+        let max_batch = handler.max_batch().clamp(1, MAX_BATCH);
         Ok(tokio::spawn(async move {
             loop {
                 // Members of one group take turns: the lock is the group's cursor.
@@ -114,7 +115,7 @@ impl Bus for MemoryBus {
                     _ = shutdown.cancelled() => return,
                 };
                 let notified = bus.appended.notified();
-                let batch = bus.records_from(&topic, *next, MAX_BATCH);
+                let batch = bus.records_from(&topic, *next, max_batch);
                 if batch.is_empty() {
                     drop(next);
                     tokio::select! {
@@ -242,6 +243,9 @@ mod tests {
     impl MessageHandler for Batches {
         async fn handle(&self, d: &Delivery) -> Outcome {
             self.handle_batch(std::slice::from_ref(d)).await
+        }
+        fn max_batch(&self) -> usize {
+            MAX_BATCH
         }
         async fn handle_batch(&self, batch: &[Delivery]) -> Outcome {
             let payloads = batch.iter().map(|d| d.payload.clone()).collect();

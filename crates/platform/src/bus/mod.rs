@@ -43,13 +43,20 @@ pub enum Outcome {
 /// The broker's acknowledgement of an [`Bus::enqueue`]d record.
 pub type Ack = futures::future::BoxFuture<'static, Result<(), BusError>>;
 
-/// Most records handed to [`MessageHandler::handle_batch`] at once.
+/// Most records a handler can ask for at once ([`MessageHandler::max_batch`]).
 pub const MAX_BATCH: usize = 256;
 
 /// A consumer of one topic within a consumer group.
 #[async_trait]
 pub trait MessageHandler: Send + Sync {
     async fn handle(&self, delivery: &Delivery) -> Outcome;
+
+    /// How many waiting records [`Self::handle_batch`] may get at once (at
+    /// most [`MAX_BATCH`]). One by default: slow handlers (a job that renders
+    /// images) must not sit on many records, and a retry repeats the batch.
+    fn max_batch(&self) -> usize {
+        1
+    }
 
     /// Handles records that were waiting together, in their order, as one
     /// unit: `Done` commits them all, `Retry` has them all delivered again
@@ -201,6 +208,10 @@ impl MessageHandler for NamespaceFilter {
             payload: delivery.payload.clone(),
         };
         self.handler.handle(&own).await
+    }
+
+    fn max_batch(&self) -> usize {
+        self.handler.max_batch()
     }
 
     async fn handle_batch(&self, deliveries: &[Delivery]) -> Outcome {
