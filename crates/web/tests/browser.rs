@@ -1,7 +1,8 @@
 //! End-to-end in headless Chromium (issue 6 item 4): an owner signs up, walks
 //! the wizard to publish, three customers enter (one a duplicate), the owner
 //! draws a winner and reads the dashboard. Every screen is saved at 390×844
-//! under `target/screenshots/`.
+//! under `target/screenshots/`; the main screens are then opened again at
+//! 360 px wide (the narrowest phone supported) and must not overflow.
 //!
 //! Skipped unless `KEM_BROWSER_TESTS=1`; `scripts/browser-tests.sh` starts
 //! `kem serve` and chromedriver and sets `KEM_BROWSER_BASE_URL` and
@@ -19,16 +20,18 @@ struct Browser {
     base: String,
     shots: PathBuf,
     n: usize,
+    /// The phone's width in CSS pixels.
+    width: i64,
 }
 
 impl Browser {
-    async fn open(base: String, webdriver: &str) -> Browser {
+    async fn open(base: String, webdriver: &str, (width, height): (i64, i64)) -> Browser {
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
             json!({
                 "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--lang=ko-KR", "--hide-scrollbars"],
-                "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0}},
+                "mobileEmulation": {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}},
             }),
         );
         // Both ring and aws-lc-rs are in the dependency tree: pick one for
@@ -51,6 +54,7 @@ impl Browser {
             base,
             shots,
             n: 0,
+            width,
         }
     }
 
@@ -128,8 +132,9 @@ impl Browser {
             .js("return document.documentElement.scrollWidth;", vec![])
             .await;
         assert!(
-            wide.as_i64().unwrap_or(0) <= 390,
-            "{what} is {wide} px wide at 390 px"
+            wide.as_i64().unwrap_or(0) <= self.width,
+            "{what} is {wide} px wide at {} px",
+            self.width
         );
     }
 }
@@ -143,13 +148,48 @@ async fn owner_and_customers_walk_the_product() {
     let base = std::env::var("KEM_BROWSER_BASE_URL").expect("KEM_BROWSER_BASE_URL");
     let webdriver =
         std::env::var("KEM_WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:9515".into());
-    let mut b = Browser::open(base, &webdriver).await;
-    let result = walk(&mut b).await;
+    let mut b = Browser::open(base.clone(), &webdriver, (390, 844)).await;
+    let (event_id, storage) = walk(&mut b).await;
     b.c.close().await.ok();
-    result
+    let mut narrow = Browser::open(base, &webdriver, (360, 740)).await;
+    narrow_phone(&mut narrow, &event_id, storage).await;
+    narrow.c.close().await.ok();
 }
 
-async fn walk(b: &mut Browser) {
+/// The main screens again on the narrowest phone the app supports (360 px),
+/// signed in with the first walk's session: nothing may be wider than the
+/// screen. Saved as `NN-360-….png`.
+async fn narrow_phone(b: &mut Browser, event_id: &str, storage: Value) {
+    b.go("/").await;
+    b.find("#login").await;
+    b.fits("login at 360 px").await;
+    b.shot("360-login", None).await;
+    b.js(
+        "const s = JSON.parse(arguments[0]); for (const k in s) localStorage.setItem(k, s[k]);",
+        vec![storage],
+    )
+    .await;
+    let detail = format!("/#/events/{event_id}");
+    let entry = format!("/e/{event_id}");
+    let screens: [(&str, &str, &str); 6] = [
+        ("/#/", "main h1", "home"),
+        ("/#/events?status=ACTIVE", "main", "events"),
+        (&detail, "#analytics .chart svg", "detail"),
+        ("/#/new/1?fresh", "#objective .choice", "wizard"),
+        ("/#/profile", "#logout", "profile"),
+        (&entry, "h1", "entry"),
+    ];
+    for (path, ready, name) in screens {
+        b.go(path).await;
+        b.find(ready).await;
+        b.fits(&format!("{name} at 360 px")).await;
+        b.shot(&format!("360-{name}"), None).await;
+    }
+}
+
+/// Answers the published event's id and the signed-in session's storage
+/// (taken before the final logout).
+async fn walk(b: &mut Browser) -> (String, Value) {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
@@ -353,6 +393,13 @@ async fn walk(b: &mut Browser) {
     b.go("/#/profile").await;
     b.find("#logout").await;
     b.shot("profile", None).await;
+    let storage = b
+        .js(
+            "return JSON.stringify(Object.assign({}, localStorage));",
+            vec![],
+        )
+        .await;
     b.click("#logout").await;
     b.find("#login").await;
+    (event_id, storage)
 }
