@@ -17,10 +17,12 @@
 use std::{
     collections::hash_map::DefaultHasher,
     hash::{Hash, Hasher},
+    panic::AssertUnwindSafe,
 };
 
 use chrono::Utc;
 use contracts::messages::Envelope;
+use futures::FutureExt;
 use platform::{db::StoreError, outbox::Outbox};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
@@ -140,7 +142,16 @@ impl Writer {
                 return;
             }
             for (event_id, batch) in by_event(taken.drain(..)) {
-                self.write(&event_id, batch).await;
+                // A panic while writing one batch must not stop the writer
+                // (and every event it serves): that batch's entrants get a
+                // 503 (their answer channels close) and the next one goes on.
+                let write = AssertUnwindSafe(self.write(&event_id, batch));
+                if write.catch_unwind().await.is_err() {
+                    tracing::error!(
+                        event_id,
+                        "entry batch panicked; its entrants were told to retry"
+                    );
+                }
             }
         }
     }
