@@ -183,6 +183,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         skip_records_before_ms: settings
             .bus_skip_history
             .then(|| chrono::Utc::now().timestamp_millis()),
+        fetch_wait_ms: settings.bus_fetch_wait_ms,
     };
     let bus = bus::from_url_with(
         &settings.bus_url,

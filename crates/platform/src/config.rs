@@ -49,6 +49,7 @@ pub struct Settings {
     pub bus_publish_timeout_ms: u64,
     pub bus_group_prefix: String,
     pub bus_skip_history: bool,
+    pub bus_fetch_wait_ms: u64,
     pub outbox_relay_interval_ms: u64,
     pub processed_message_retention_hours: u64,
     pub services: String,

@@ -38,6 +38,8 @@ pub struct KafkaBus {
     topics_ready: AtomicBool,
     /// See [`super::BusOptions::skip_records_before_ms`].
     pub(crate) skip_records_before_ms: Option<i64>,
+    /// See [`super::BusOptions::fetch_wait_ms`].
+    pub(crate) fetch_wait_ms: u64,
 }
 
 impl KafkaBus {
@@ -71,6 +73,7 @@ impl KafkaBus {
             topics: topics.iter().map(|t| t.to_string()).collect(),
             topics_ready: AtomicBool::new(false),
             skip_records_before_ms: None,
+            fetch_wait_ms: 0,
         })
     }
 
@@ -122,17 +125,19 @@ impl KafkaBus {
     }
 
     fn consumer(&self, group: &str) -> Result<StreamConsumer, BusError> {
-        ClientConfig::new()
+        let mut config = ClientConfig::new();
+        config
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", "10000")
+            .set("session.timeout.ms", "10000");
+        if self.fetch_wait_ms > 0 {
             // tansu answers a fetch only when this wait ends, even when
-            // records are there (librdkafka's default is 500 ms). At 50 ms the
-            // dashboard trails 2,000 entries/s by ~0.1 s instead of ~0.4 s
-            // (`kem bench-entries`); an idle consumer asks 20 times a second.
-            .set("fetch.wait.max.ms", "50")
+            // records are there, so it bounds how late a consumer sees them.
+            config.set("fetch.wait.max.ms", self.fetch_wait_ms.to_string());
+        }
+        config
             .create()
             .map_err(|e| BusError::Unavailable(e.to_string()))
     }

@@ -130,6 +130,9 @@ pub struct BusOptions {
     /// (Unix ms) instead of handling them. Tests sharing one broker use it so
     /// that a new app does not work through every earlier test's records.
     pub skip_records_before_ms: Option<i64>,
+    /// Kafka: the longest a consumer's fetch may wait for records
+    /// (`fetch.wait.max.ms`); 0 keeps the client's default (500 ms).
+    pub fetch_wait_ms: u64,
 }
 
 /// Builds the bus named by `url`, creating `topics` where the broker needs it.
@@ -157,6 +160,7 @@ pub async fn from_url_with(
         .ok_or_else(|| BusError::Url(url.to_string()))?;
     let mut bus = KafkaBus::connect(brokers, topics, publish_timeout)?;
     bus.skip_records_before_ms = options.skip_records_before_ms;
+    bus.fetch_wait_ms = options.fetch_wait_ms;
     bus.ensure_topics().await;
     Ok(Arc::new(bus))
 }
