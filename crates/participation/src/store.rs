@@ -1,9 +1,9 @@
 //! The participation service's only SQL.
 //!
-//! Entry numbers: each event row carries `entry_count`; an entry increments
-//! it and inserts the participant in one transaction. The increment's row
-//! lock (PostgreSQL) or the write lock (SQLite) orders entrants of one event,
-//! and a refused entry (duplicate phone) rolls its increment back, so the
+//! Entry numbers: each event row carries `entry_count`. Entries are stored
+//! in batches (see `batch`; a single entry is a batch of one): the batch locks
+//! the event row (PostgreSQL) or the database (SQLite), numbers only the
+//! entries it accepts, and moves the count by exactly that many, so the
 //! numbers are 1, 2, 3 … without gaps or repeats, and the committed entries
 //! of an event are always numbers 1..=entry_count. Other events do not wait.
 
@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
 use platform::{
     db::{Db, StoreError},
-    outbox_insert, with_db,
+    with_db,
 };
 
 use crate::domain::Entry;
@@ -227,8 +227,9 @@ impl ParticipationStore {
         })?)
     }
 
-    /// Stores an entry with the next entry number and its message (built by
-    /// `message` from the stored row) in one transaction.
+    /// Stores one entry with the next entry number and its message (built
+    /// by `message` from the stored row) in one transaction: a batch of one,
+    /// so that one piece of SQL numbers every entry.
     pub async fn register(
         &self,
         event_id: &str,
@@ -237,47 +238,12 @@ impl ParticipationStore {
         now: DateTime<Utc>,
         message: impl Fn(&ParticipantRow) -> Envelope,
     ) -> Result<(ParticipantRow, Envelope), RegisterError> {
-        let insert = format!(
-            "INSERT INTO participants (participant_id, event_id, entry_number, name, phone, email, \
-             agree_privacy, agree_marketing, store_visited, channel, registered_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {PARTICIPANT_COLUMNS}"
-        );
-        // `?` below returns from this function: sqlx errors become RegisterError by `From`.
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let number: Option<i64> = sqlx::query_scalar(
-                "UPDATE events SET entry_count = entry_count + 1 \
-                 WHERE event_id = $1 AND status = 'ACTIVE' RETURNING entry_count",
-            )
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(number) = number else {
-                drop(tx);
-                return match self.event(event_id).await? {
-                    None => Err(RegisterError::UnknownEvent),
-                    Some(e) => Err(RegisterError::NotAccepting(e.status)),
-                };
-            };
-            let row = sqlx::query_as::<_, ParticipantRow>(&insert)
-                .bind(participant_id)
-                .bind(event_id)
-                .bind(number)
-                .bind(entry.name.as_str())
-                .bind(entry.phone.as_str())
-                .bind(entry.email.as_ref().map(|e| e.as_str()))
-                .bind(true)
-                .bind(entry.agree_marketing)
-                .bind(entry.store_visited)
-                .bind(entry.channel.map(|c| c.code()))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-            let envelope = message(&row);
-            outbox_insert!(&mut *tx, envelope).await?;
-            tx.commit().await?;
-            Ok((row, envelope))
-        })
+        let one = [(participant_id.to_string(), entry.clone())];
+        self.try_batch(event_id, &one, now, &message)
+            .await?
+            .pop()
+            // One answer per entry: `pop` always finds it.
+            .unwrap_or(Err(RegisterError::Duplicate))
     }
 
     /// One page of an event's entries in entry order, and how many match.

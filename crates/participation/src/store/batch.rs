@@ -58,7 +58,7 @@ impl ParticipationStore {
         }
     }
 
-    async fn try_batch(
+    pub(super) async fn try_batch(
         &self,
         event_id: &str,
         entries: &[(String, Entry)],

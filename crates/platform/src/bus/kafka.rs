@@ -133,8 +133,8 @@ impl KafkaBus {
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "10000");
         if self.fetch_wait_ms > 0 {
-            // tansu answers a fetch only when this wait ends, even when
-            // records are there, so it bounds how late a consumer sees them.
+            // tansu seems to answer a fetch only when this wait ends, even
+            // when records are there (inferred from the dashboard's lag), so it bounds how late a consumer sees them.
             config.set("fetch.wait.max.ms", self.fetch_wait_ms.to_string());
         }
         config
