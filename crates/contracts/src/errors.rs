@@ -91,5 +91,7 @@ pub const PART_INVALID_CHANNEL: &str = "PART_010";
 pub const PART_INVALID_QUERY: &str = "PART_011";
 /// No winners drawn yet for this event (404).
 pub const PART_NOT_DRAWN: &str = "PART_012";
+/// The draw waits until the event has ended (409).
+pub const PART_NOT_ENDED: &str = "PART_013";
 /// No such event known to the participation service (404).
 pub const PART_NOT_FOUND: &str = "PART_404";

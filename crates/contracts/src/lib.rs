@@ -9,5 +9,7 @@ pub mod channels;
 pub mod content;
 pub mod distribution;
 pub mod errors;
+pub mod event_state;
 pub mod messages;
+pub mod schedule;
 pub mod topics;

@@ -86,13 +86,39 @@ impl BusMessage for EventCreated {
     }
 }
 
-/// Published on `event-topic` when an owner ends an event.
+/// Published on `event-topic` when an event ends: by its owner, or by the
+/// scheduler once its end date has passed (`reason` says which).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct EventEnded {
     pub event_id: String,
     pub user_id: i64,
     pub ended_at: String,
+    /// `OWNER` or `END_DATE`; absent in messages from before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Published on `event-topic` when the owner moves the end date of an
+/// `ACTIVE` event (`PUT /api/events/{id}/schedule`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventScheduleChanged {
+    pub event_id: String,
+    pub user_id: i64,
+    /// `YYYY-MM-DD`.
+    pub start_date: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub end_date: String,
+    pub changed_at: String,
+}
+
+impl BusMessage for EventScheduleChanged {
+    const EVENT_TYPE: &'static str = "EventScheduleChanged";
+    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
 }
 
 impl BusMessage for EventEnded {

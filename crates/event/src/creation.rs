@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use contracts::{
     ai::{AiJobRequested, Recommendation, TrendAnalysis},
     content::{ImageJobRequested, ImagePlatform, ImageStyle, ImageText},
@@ -117,12 +117,6 @@ pub struct JobAccepted {
     pub status: JobStatus,
 }
 
-/// Dates are the owner's: Korea's calendar day.
-pub fn korea_today() -> NaiveDate {
-    let kst = FixedOffset::east_opt(9 * 3600).expect("valid offset");
-    Utc::now().with_timezone(&kst).date_naive()
-}
-
 fn timed_out(requested_at: DateTime<Utc>, timeout_secs: u64) -> bool {
     let timeout = chrono::Duration::from_std(Duration::from_secs(timeout_secs))
         .unwrap_or(chrono::Duration::MAX);
@@ -151,7 +145,7 @@ impl EventService {
         start_date: Option<NaiveDate>,
     ) -> Result<AiJobView, EventError> {
         let row = self.owned_draft(user_id, id).await?;
-        let today = korea_today();
+        let today = self.clock.korea_today();
         // Plans start tomorrow unless the owner says otherwise: a day to prepare.
         let start = start_date.unwrap_or(today + chrono::Duration::days(1));
         if start < today {

@@ -26,6 +26,8 @@ pub fn router(service: AppState) -> OpenApiRouter {
         .routes(routes!(get_event, delete_event))
         .routes(routes!(select_channels))
         .routes(routes!(end_event))
+        .routes(routes!(reschedule_event))
+        .routes(routes!(entry_state))
         .routes(routes!(publish_event))
         .with_state(service.clone())
         .merge(crate::creation_http::router(service))
@@ -90,6 +92,9 @@ impl From<EventError> for ApiError {
             }
             EventError::InvalidImageRequest(message) => {
                 ApiError::bad_request(codes::EVENT_INVALID_IMAGE_REQUEST, message)
+            }
+            EventError::InvalidSchedule(e) => {
+                ApiError::bad_request(codes::EVENT_INVALID_RECOMMENDATION, e.to_string())
             }
             EventError::Store(e) => e.into(),
         }
@@ -327,9 +332,66 @@ async fn select_channels(
 async fn end_event(
     State(service): State<AppState>,
     auth: AuthUser,
+    headers: axum::http::HeaderMap,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EventView>, ApiError> {
-    Ok(Json(service.end(auth.user_id, &id).await?))
+    Ok(Json(service.end(auth.user_id, &id, bearer_of(&headers)).await?))
+}
+
+/// The raw bearer token of a request, passed on to a neighbouring service.
+fn bearer_of(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+}
+
+/// A new end date for an active event.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduleRequest {
+    /// `YYYY-MM-DD`, not before today (Korea) and at most 90 days after the start.
+    #[schema(example = "2026-12-31")]
+    pub end_date: Option<String>,
+}
+
+/// Move the end date of an ACTIVE event (docs/design.md, "The event's clock").
+#[utoipa::path(put, path = "/api/events/{id}/schedule", tag = "event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")), request_body = ScheduleRequest,
+    responses(
+        (status = 200, body = EventView),
+        (status = 400, description = "EVENT_012 end date malformed, before today or more than 90 days after the start", body = ErrorBody),
+        (status = 403, description = "EVENT_003", body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "EVENT_008 not ACTIVE", body = ErrorBody),
+    ))]
+async fn reschedule_event(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<ScheduleRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    let end_date = req.end_date.unwrap_or_default();
+    Ok(Json(service.reschedule(auth.user_id, &id, &end_date).await?))
+}
+
+/// The public entry state of a published event: what participation needs to
+/// take entries (status, dates, owner) and what the entry page shows. Public
+/// because all of it is on the entry page already; drafts are 404.
+#[utoipa::path(get, path = "/api/events/{id}/entry-state", tag = "event",
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = Object, description = "EventEntryState"),
+        (status = 404, description = "EVENT_404 unknown or not published", body = ErrorBody),
+    ))]
+async fn entry_state(
+    State(service): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<contracts::event_state::EventEntryState>, ApiError> {
+    if id.is_empty() || id.len() > 64 {
+        return Err(EventError::NotFound.into());
+    }
+    Ok(Json(service.entry_state(&id).await?))
 }
 
 /// Delete a draft (drafts only).
@@ -377,12 +439,7 @@ async fn publish_event(
     platform::http::OptionalJson(req): platform::http::OptionalJson<PublishRequest>,
 ) -> Result<Json<crate::publish::PublishAnswer>, ApiError> {
     // The owner's token goes on to the distribution service.
-    let bearer = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .to_string();
+    let bearer = bearer_of(&headers).to_string();
     Ok(Json(
         service
             .publish(auth.user_id, &id, &bearer, req.channels)

@@ -12,6 +12,8 @@ pub mod plan;
 pub mod publish;
 pub mod publish_store;
 pub mod readiness;
+pub mod schedule;
+mod schedule_store;
 pub mod service;
 pub mod store;
 pub mod worker;
@@ -52,6 +54,11 @@ pub struct EventConfig {
     pub distribution_breaker_open_secs: u64,
     /// Origin of the public entry pages put in posts; empty: this process.
     pub public_url: String,
+    /// Origin of the participation service, told at once when an owner
+    /// ends an event; empty: this process.
+    pub participation_url: String,
+    /// How often the automatic end looks for events whose end date has passed.
+    pub end_sweep_interval_ms: u64,
 }
 
 impl Default for EventConfig {
@@ -64,6 +71,8 @@ impl Default for EventConfig {
             distribution_breaker_failures: 5,
             distribution_breaker_open_secs: 30,
             public_url: String::new(),
+            participation_url: String::new(),
+            end_sweep_interval_ms: 30_000,
         }
     }
 }
@@ -84,10 +93,16 @@ pub fn module(deps: &Deps) -> Module {
         store::EventStore::new(deps.db.clone()),
         deps.cache.clone(),
         outbox,
-        config,
+        config.clone(),
         &deps.base_url,
+        deps.clock.clone(),
     ));
     let mut tasks = tasks;
+    tasks.push(schedule::spawn_end_sweeper(
+        service.clone(),
+        Duration::from_millis(config.end_sweep_interval_ms.max(10)),
+        deps.shutdown.clone(),
+    ));
     match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
         Ok(consumers) => tasks.extend(consumers),
         // Without its consumers the service cannot finish a job; say so loudly.

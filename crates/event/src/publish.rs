@@ -241,9 +241,17 @@ impl EventService {
     }
 
     fn event_published(&self, row: &EventRow, channels: &[String]) -> Envelope {
+        let mut message = self.published_facts(row);
+        message.channels = channels.to_vec();
+        Envelope::wrap(&message)
+    }
+
+    /// What `EventPublished` says of a published row (channels: those whose
+    /// distribution succeeded); also the public entry state's source.
+    pub(crate) fn published_facts(&self, row: &EventRow) -> EventPublished {
         let plan = row.plan();
         let content = row.chosen_content();
-        Envelope::wrap(&EventPublished {
+        EventPublished {
             event_id: row.id.clone(),
             user_id: row.user_id,
             title: content
@@ -262,7 +270,7 @@ impl EventService {
                 .unwrap_or_default(),
             start_date: row.start_date.clone().unwrap_or_default(),
             end_date: row.end_date.clone().unwrap_or_default(),
-            channels: channels.to_vec(),
+            channels: succeeded_channels(&row.distribution_results()),
             image_url: content
                 .as_ref()
                 .map(|c| c.image_url.clone())
@@ -276,7 +284,7 @@ impl EventService {
                 .map(|p| (p.estimated_cost.min + p.estimated_cost.max) / 2)
                 .unwrap_or(0),
             published_at: rfc3339(row.published_at.unwrap_or_else(Utc::now)),
-        })
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::Utc;
 use contracts::{
     ai::Recommendation,
     channels::Channel,
-    messages::{rfc3339, Envelope, EventDraftCreated, EventEnded},
+    messages::{rfc3339, Envelope, EventDraftCreated},
 };
 use platform::{cache::Cache, db::StoreError, ids::new_id, outbox::Outbox};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,8 @@ pub enum EventError {
     InvalidContent(crate::plan::ChoiceError),
     #[error("invalid image request: {0}")]
     InvalidImageRequest(String),
+    #[error("invalid schedule: {0}")]
+    InvalidSchedule(contracts::schedule::EndDateError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -127,6 +129,11 @@ pub struct EventView {
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub distribution_results: Vec<contracts::distribution::ChannelResult>,
+    /// 시작 전 / 진행중 / 종료 by the dates and the status (`UPCOMING`,
+    /// `OPEN`, `ENDED`); none before publish. Computed on read.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "OPEN")]
+    pub phase: Option<contracts::schedule::Phase>,
 }
 
 impl From<&EventRow> for EventView {
@@ -156,6 +163,7 @@ impl From<&EventRow> for EventView {
             recommendation: row.plan(),
             content: row.chosen_content(),
             distribution_results: row.distribution_results(),
+            phase: None,
         }
     }
 }
@@ -180,6 +188,10 @@ pub struct EventService {
     pub(crate) distribution_timeout: Duration,
     /// Origin of the public pages (entry links put in posts).
     pub(crate) public_url: String,
+    /// The clock every date rule reads.
+    pub(crate) clock: platform::clock::Clock,
+    /// Tells participation at once that an event's entries closed.
+    pub(crate) entries: crate::schedule::EntriesClient,
 }
 
 impl EventService {
@@ -191,6 +203,7 @@ impl EventService {
         outbox: Outbox,
         config: crate::EventConfig,
         base_url: &str,
+        clock: platform::clock::Clock,
     ) -> EventService {
         let or_self = |url: &str| {
             if url.is_empty() {
@@ -213,6 +226,8 @@ impl EventService {
             cache,
             outbox,
             public_url: or_self(&config.public_url),
+            entries: crate::schedule::EntriesClient::new(&or_self(&config.participation_url)),
+            clock,
             config,
             distribution,
             distribution_timeout,
@@ -281,7 +296,7 @@ impl EventService {
         if view.user_id != user_id {
             return Err(EventError::Forbidden);
         }
-        Ok(view)
+        Ok(self.with_phase(view))
     }
 }
 
@@ -343,7 +358,10 @@ impl EventService {
     ) -> Result<Page<EventView>, EventError> {
         let (rows, total) = self.store.list(user_id, &filter, page, size).await?;
         Ok(Page {
-            items: rows.iter().map(EventView::from).collect(),
+            items: rows
+                .iter()
+                .map(|r| self.with_phase(EventView::from(r)))
+                .collect(),
             page,
             size,
             total_count: total,
@@ -372,7 +390,12 @@ impl EventService {
                 ..ListFilter::default()
             };
             let (rows, _) = self.store.list(user_id, &filter, 0, 5).await?;
-            recent.insert(status, rows.iter().map(EventView::from).collect());
+            recent.insert(
+                status,
+                rows.iter()
+                    .map(|r| self.with_phase(EventView::from(r)))
+                    .collect(),
+            );
         }
         Ok(Dashboard {
             total_count: counts.values().sum(),
@@ -381,16 +404,14 @@ impl EventService {
         })
     }
 
-    /// Ends an ACTIVE event (UFR-EVENT-070) and announces `EventEnded`.
-    pub async fn end(&self, user_id: i64, id: &str) -> Result<EventView, EventError> {
+    /// Ends an ACTIVE event (UFR-EVENT-070) and announces `EventEnded`;
+    /// participation is told at once (with the owner's `bearer`) so that no
+    /// entry is taken after the owner saw "종료", whatever the bus lag.
+    pub async fn end(&self, user_id: i64, id: &str, bearer: &str) -> Result<EventView, EventError> {
         let ended = self
             .store
-            .end(id, user_id, Utc::now(), |row| {
-                Envelope::wrap(&EventEnded {
-                    event_id: row.id.clone(),
-                    user_id: row.user_id,
-                    ended_at: rfc3339(row.ended_at.unwrap_or_else(Utc::now)),
-                })
+            .end(id, user_id, self.clock.now(), |row| {
+                crate::schedule::ended_message(row, crate::schedule::ENDED_BY_OWNER)
             })
             .await?;
         let Some((row, message)) = ended else {
@@ -398,8 +419,9 @@ impl EventService {
         };
         let view = self.refresh_cache(&row).await;
         self.outbox.send(std::slice::from_ref(&message)).await;
+        self.entries.closed(id, bearer).await;
         tracing::info!(event_id = %row.id, "event ended");
-        Ok(view)
+        Ok(self.with_phase(view))
     }
 
     /// Deletes a draft (only drafts can be deleted) and its cache entries.

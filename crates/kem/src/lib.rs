@@ -133,6 +133,8 @@ pub struct App {
     pub bus: Arc<dyn Bus>,
     pub cache: Cache,
     pub settings: Arc<Settings>,
+    /// The clock every rule of this app reads; tests move it.
+    pub clock: platform::clock::Clock,
     shutdown: CancellationToken,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -174,6 +176,7 @@ impl App {
 pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<App> {
     let settings = Arc::new(settings);
     let shutdown = CancellationToken::new();
+    let clock = platform::clock::Clock::system();
     let cache = Cache::from_url(
         &settings.cache_url,
         &settings.cache_key_prefix,
@@ -213,6 +216,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             bus: bus.clone(),
             tokens: tokens.clone(),
             shutdown: shutdown.clone(),
+            clock: clock.clone(),
             base_url: format!("http://{addr}"),
         };
         let def = SERVICES
@@ -255,6 +259,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         bus,
         cache,
         settings,
+        clock,
         shutdown,
         server,
         tasks,

@@ -8,7 +8,7 @@ use contracts::channels::Channel;
 pub enum EntryError {
     #[error("이름은 2자 이상 50자 이하로 입력해 주세요")]
     Name,
-    #[error("휴대폰 번호는 하이픈을 제외한 숫자 10~11자리여야 합니다")]
+    #[error("휴대폰 번호를 확인해 주세요 (010, 011, 016, 017, 018, 019로 시작하는 10~11자리)")]
     Phone,
     #[error("개인정보 수집 및 이용에 동의해야 참여할 수 있습니다")]
     PrivacyRequired,
@@ -36,15 +36,27 @@ impl Name {
     }
 }
 
-/// A phone number as digits only (`^\d{10,11}$` once hyphens and spaces are
-/// removed), so `010-1234-5678` and `01012345678` are the same entrant.
+/// The version of the privacy consent text the entry page shows; stored
+/// with each entry so that what an entrant agreed to can be told later.
+pub const CONSENT_VERSION: &str = "2026-12-privacy-v1";
+
+/// A Korean mobile number as digits only: `01[016789]` then 7 or 8 digits
+/// once hyphens and spaces are removed (prize notices go by SMS, so a
+/// landline is refused), so `010-1234-5678` and `01012345678` are the same
+/// entrant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(raw: &str) -> Result<PhoneNumber, EntryError> {
         let digits: String = raw.chars().filter(|c| *c != '-' && *c != ' ').collect();
-        if !(10..=11).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let mobile_prefix = digits.len() >= 3
+            && digits.starts_with("01")
+            && matches!(digits.as_bytes()[2], b'0' | b'1' | b'6' | b'7' | b'8' | b'9');
+        if !(10..=11).contains(&digits.len())
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+            || !mobile_prefix
+        {
             return Err(EntryError::Phone);
         }
         Ok(PhoneNumber(digits))
@@ -246,6 +258,27 @@ mod tests {
             ),
             (
                 EntryInput {
+                    phone_number: Some("02-1234-5678"),
+                    ..input()
+                },
+                EntryError::Phone,
+            ),
+            (
+                EntryInput {
+                    phone_number: Some("012-1234-5678"),
+                    ..input()
+                },
+                EntryError::Phone,
+            ),
+            (
+                EntryInput {
+                    phone_number: Some("0701234567"),
+                    ..input()
+                },
+                EntryError::Phone,
+            ),
+            (
+                EntryInput {
                     email: Some("no-at-sign"),
                     ..input()
                 },
@@ -315,6 +348,12 @@ mod tests {
             ..input()
         });
         assert_eq!(spaced.expect("valid").phone.as_str(), "01012345678");
+        for old_mobile in ["011-123-4567", "016 1234 5678", "0191234567"] {
+            assert!(
+                PhoneNumber::parse(old_mobile).is_ok(),
+                "{old_mobile} is a mobile number"
+            );
+        }
     }
 
     #[test]

@@ -81,6 +81,19 @@ pub fn new_seed() -> [u8; 32] {
     seed
 }
 
+/// The public commitment to a seed: sha256 of its 32 bytes, hex. Published
+/// when entries close, so nobody (the owner included) can pick another
+/// seed once the entries are known.
+pub fn commitment(seed: &[u8; 32]) -> String {
+    hex::encode(Sha256::digest(seed))
+}
+
+/// A fresh seed and its commitment, both hex.
+pub fn new_committed_seed() -> (String, String) {
+    let seed = new_seed();
+    (hex::encode(seed), commitment(&seed))
+}
+
 /// A seed as logged (64 hex digits) back to bytes.
 pub fn parse_seed(hex_seed: &str) -> Option<[u8; 32]> {
     hex::decode(hex_seed).ok()?.try_into().ok()
@@ -194,6 +207,18 @@ mod tests {
         let bad = verify(&list, 3, &other_seed, &logged_digest, &winners);
         assert!(bad.digest_matches && !bad.winners_match);
         assert!(!verify(&list, 3, "zz", &logged_digest, &winners).winners_match);
+    }
+
+    #[test]
+    fn the_commitment_is_the_sha256_of_the_seed_bytes() {
+        let (seed, commitment) = new_committed_seed();
+        let bytes = parse_seed(&seed).expect("64 hex digits");
+        assert_eq!(super::commitment(&bytes), commitment);
+        // sha256 of 32 zero bytes, as `printf '\0%.0s' {1..32} | sha256sum` prints it.
+        assert_eq!(
+            super::commitment(&[0; 32]),
+            "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925"
+        );
     }
 
     #[test]

@@ -19,9 +19,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     domain::{Entry, EntryError, EntryInput},
     draw::Verification,
-    service::{DrawRequest, PartError, ParticipationService},
-    store::ParticipantFilter,
-    views::{EntryInfo, EntryReceipt, Page, ParticipantView, WinnersView},
+    drawing::{DrawRequest, DEFAULT_CLAIM_DAYS},
+    service::{PartError, ParticipationService},
+    store::{Closed, ParticipantFilter},
+    views::{DrawProof, EntryInfo, EntryReceipt, Page, ParticipantView, WinnersView},
     ParticipationConfig,
 };
 
@@ -42,6 +43,8 @@ pub fn router(shared: AppState) -> OpenApiRouter {
         .routes(routes!(draw_winners))
         .routes(routes!(winners))
         .routes(routes!(verify_draw))
+        .routes(routes!(draw_proof))
+        .routes(routes!(refresh_entry_state))
         .with_state(shared)
 }
 
@@ -64,13 +67,17 @@ impl From<PartError> for ApiError {
                 codes::PART_NOT_FOUND,
                 "이벤트를 찾을 수 없습니다",
             ),
-            PartError::NotAccepting(status) => ApiError::new(
+            PartError::NotAccepting(closed) => ApiError::new(
                 StatusCode::CONFLICT,
                 codes::PART_NOT_ACCEPTING,
-                if status == "ENDED" {
-                    "종료된 이벤트입니다"
-                } else {
-                    "아직 참여를 받지 않는 이벤트입니다"
+                not_accepting_message(&closed),
+            ),
+            PartError::NotEnded(end_date) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_NOT_ENDED,
+                match end_date {
+                    Some(end) => format!("이벤트가 끝난 뒤({} 23:59 이후)에 추첨할 수 있습니다", korean_date(&end)),
+                    None => "이벤트가 끝난 뒤에 추첨할 수 있습니다".to_string(),
                 },
             ),
             PartError::Duplicate => ApiError::new(
@@ -99,6 +106,29 @@ impl From<PartError> for ApiError {
             PartError::Internal(cause) => ApiError::internal(cause),
             PartError::Store(e) => e.into(),
         }
+    }
+}
+
+/// `2026-12-10` → `2026년 12월 10일`; anything else as given.
+fn korean_date(date: &str) -> String {
+    match contracts::schedule::parse_date(date) {
+        Some(d) => d.format("%Y년 %-m월 %-d일").to_string(),
+        None => date.to_string(),
+    }
+}
+
+/// Why an entry is refused, naming the date that decides it.
+fn not_accepting_message(closed: &Closed) -> String {
+    match closed {
+        Closed::NotOpen => "아직 참여를 받지 않는 이벤트입니다".to_string(),
+        Closed::Upcoming(start) => format!(
+            "{} 0시부터 참여할 수 있습니다",
+            korean_date(start)
+        ),
+        Closed::PastEnd(end) | Closed::Ended(Some(end)) => {
+            format!("종료된 이벤트입니다 ({}까지 참여할 수 있었습니다)", korean_date(end))
+        }
+        Closed::Ended(None) => "종료된 이벤트입니다".to_string(),
     }
 }
 
@@ -147,7 +177,7 @@ pub struct EntryLinkParams {
         (status = 201, body = EntryReceipt),
         (status = 400, description = "PART_006 name, PART_007 phone, PART_008 privacy consent, PART_009 email, PART_010 channel, COMMON_400 malformed body", body = ErrorBody),
         (status = 404, description = "PART_404 unknown event", body = ErrorBody),
-        (status = 409, description = "PART_001 이미 참여하신 이벤트입니다, PART_002 event not active", body = ErrorBody),
+        (status = 409, description = "PART_001 이미 참여하신 이벤트입니다, PART_002 not taking entries (before the start date, after the end date or ended; the message names the date)", body = ErrorBody),
     ))]
 async fn participate(
     State(shared): State<AppState>,
@@ -308,26 +338,43 @@ async fn participants_csv(
     ))
 }
 
-/// The draw request. `winnerCount` is read loosely so that a wrong type gets PART_005.
+/// The draw request. Counts are read loosely so that a wrong type gets PART_005.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DrawWinnersRequest {
     #[schema(value_type = i64, example = 3)]
     pub winner_count: Option<serde_json::Value>,
+    /// 예비 당첨자, drawn after the winners (default 0).
+    #[schema(value_type = Option<i64>, example = 2)]
+    pub reserve_count: Option<serde_json::Value>,
     /// Store visitors weigh 2 instead of 1.
     pub apply_store_visit_bonus: Option<bool>,
+    /// Days winners have to claim the prize (default 14, 1–90).
+    #[schema(value_type = Option<i64>, example = 14)]
+    pub claim_days: Option<serde_json::Value>,
 }
 
-/// Draw the winners, once per event (UFR-PART-030).
+/// An optional whole number of the draw request, or PART_005 naming it.
+fn count(value: Option<&serde_json::Value>, default: i64, name: &str) -> Result<i64, ApiError> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(default),
+        Some(v) => v.as_i64().ok_or_else(|| {
+            PartError::InvalidWinnerCount(format!("{name}는 정수여야 합니다")).into()
+        }),
+    }
+}
+
+/// Draw the winners and reserves, once per event, after its end, with the
+/// seed committed to when entries closed (docs/design.md).
 #[utoipa::path(post, path = "/api/events/{id}/draw-winners", tag = "participation", security(("bearer" = [])),
     params(("id" = String, Path, description = "event id")), request_body = DrawWinnersRequest,
     responses(
         (status = 200, body = WinnersView),
-        (status = 400, description = "PART_005 winnerCount not between 1 and the entries", body = ErrorBody),
+        (status = 400, description = "PART_005 winnerCount not between 1 and the entries, reserves negative or too many, claimDays not 1–90", body = ErrorBody),
         (status = 401, body = ErrorBody),
         (status = 403, description = "PART_003", body = ErrorBody),
         (status = 404, description = "PART_404", body = ErrorBody),
-        (status = 409, description = "PART_004 already drawn", body = ErrorBody),
+        (status = 409, description = "PART_004 already drawn, PART_013 the event has not ended", body = ErrorBody),
     ))]
 async fn draw_winners(
     State(shared): State<AppState>,
@@ -345,13 +392,52 @@ async fn draw_winners(
         })?;
     let request = DrawRequest {
         winner_count,
+        reserve_count: count(req.reserve_count.as_ref(), 0, "reserveCount")?,
         apply_store_visit_bonus: req.apply_store_visit_bonus.unwrap_or(false),
+        claim_days: count(req.claim_days.as_ref(), DEFAULT_CLAIM_DAYS, "claimDays")?,
     };
     Ok(Json(
         shared
             .service
             .draw_winners(auth.user_id, &id, request)
             .await?,
+    ))
+}
+
+/// The public proof of a draw: algorithm, seed commitment and seed, entry
+/// digest, the ordered `{participantId, weight}` list, winners and reserves.
+/// No personal data; `kem verify-draw URL` re-runs the draw from it.
+#[utoipa::path(get, path = "/api/events/{id}/draw-proof", tag = "participation",
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = DrawProof),
+        (status = 404, description = "PART_404 unknown event, PART_012 not drawn yet", body = ErrorBody),
+    ))]
+async fn draw_proof(
+    State(shared): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<DrawProof>, ApiError> {
+    Ok(Json(shared.service.draw_proof(&event_id(id)?).await?))
+}
+
+/// The owner (or the event service on the owner's behalf, when the owner
+/// ends an event) has this service take the event service's word for the
+/// event's state now, so entries close at once.
+#[utoipa::path(post, path = "/api/events/{id}/entry-state/refresh", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = EntryInfo),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "PART_003", body = ErrorBody),
+        (status = 404, description = "PART_404", body = ErrorBody),
+    ))]
+async fn refresh_entry_state(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<EntryInfo>, ApiError> {
+    Ok(Json(
+        shared.service.refresh(auth.user_id, &event_id(id)?).await?,
     ))
 }
 

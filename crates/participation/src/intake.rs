@@ -20,7 +20,6 @@ use std::{
     panic::AssertUnwindSafe,
 };
 
-use chrono::Utc;
 use contracts::messages::Envelope;
 use futures::FutureExt;
 use platform::{db::StoreError, outbox::Outbox};
@@ -72,6 +71,7 @@ impl Intake {
         outbox: Outbox,
         message: MessageFn,
         options: IntakeOptions,
+        clock: platform::clock::Clock,
         shutdown: CancellationToken,
     ) -> (Intake, Vec<tokio::task::JoinHandle<()>>) {
         let (writers, tasks) = (0..options.writers.max(1))
@@ -82,6 +82,7 @@ impl Intake {
                     outbox: outbox.clone(),
                     message,
                     max_batch: options.max_batch.clamp(1, MAX_BATCH),
+                    clock: clock.clone(),
                 };
                 (tx, tokio::spawn(writer.run(rx, shutdown.clone())))
             })
@@ -128,6 +129,8 @@ struct Writer {
     outbox: Outbox,
     message: MessageFn,
     max_batch: usize,
+    /// Decides whether the event's entry window is open.
+    clock: platform::clock::Clock,
 }
 
 impl Writer {
@@ -163,7 +166,7 @@ impl Writer {
             .collect();
         let results = self
             .store
-            .register_batch(event_id, &entries, Utc::now(), self.message)
+            .register_batch(event_id, &entries, self.clock.now(), self.message)
             .await;
         let envelopes: Vec<Envelope> = results
             .iter()

@@ -1,8 +1,11 @@
 //! Participation service: customers' entries (UFR-PART-010), the owner's
 //! participant list (UFR-PART-020) and the auditable winner draw (UFR-PART-030).
 
+pub mod directory;
 pub mod domain;
 pub mod draw;
+pub mod drawing;
+pub mod erasure;
 pub mod http;
 pub mod intake;
 pub mod service;
@@ -38,6 +41,13 @@ pub struct ParticipationConfig {
     pub entry_writers: usize,
     /// Most entries stored in one transaction (at most [`intake::MAX_BATCH`]).
     pub max_entry_batch: usize,
+    /// Origin of the event service, asked for an event's entry state when
+    /// this service's copy is missing or refuses; empty: this process.
+    pub event_url: String,
+    /// Days winners' and reserves' data is kept after the claim deadline.
+    pub winner_data_retention_days: i64,
+    /// How often the erasure job runs.
+    pub erasure_interval_secs: u64,
 }
 
 impl Default for ParticipationConfig {
@@ -46,6 +56,9 @@ impl Default for ParticipationConfig {
             max_page_size: 100,
             entry_writers: 4,
             max_entry_batch: 256,
+            event_url: String::new(),
+            winner_data_retention_days: 30,
+            erasure_interval_secs: 3600,
         }
     }
 }
@@ -71,6 +84,7 @@ pub fn module(deps: &Deps) -> Module {
             writers: config.entry_writers,
             max_batch: config.max_entry_batch,
         },
+        deps.clock.clone(),
         deps.shutdown.clone(),
     );
     tasks.extend(writers);
@@ -79,7 +93,23 @@ pub fn module(deps: &Deps) -> Module {
         platform::dedup::retention(&deps.settings),
         deps.shutdown.clone(),
     ));
-    let service = Arc::new(service::ParticipationService::new(store, intake));
+    let event_url = if config.event_url.is_empty() {
+        deps.base_url.clone()
+    } else {
+        config.event_url.clone()
+    };
+    let service = Arc::new(service::ParticipationService::new(
+        store,
+        intake,
+        deps.clock.clone(),
+        directory::EventDirectory::new(&event_url),
+        config.winner_data_retention_days.max(0),
+    ));
+    tasks.push(erasure::spawn(
+        service.clone(),
+        Duration::from_secs(config.erasure_interval_secs.max(1)),
+        deps.shutdown.clone(),
+    ));
     match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
         Ok(consumer) => tasks.push(consumer),
         // Without its consumer the service never learns of an event; say so loudly.

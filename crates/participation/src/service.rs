@@ -1,19 +1,25 @@
-//! Participation use cases: entries, the owner's participant list and CSV,
-//! the winner draw and its verification, and the events learnt from the bus.
+//! Participation use cases: entries, the public entry facts, the owner's
+//! participant list and CSV, and the events learnt from the bus or asked of
+//! the event service. The draw is in `drawing`, the erasure job in `erasure`.
 
-use chrono::Utc;
-use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
-use platform::{blocking::spawn_blocking_in_span, db::StoreError, ids::new_id};
+use std::time::Instant;
+
+use contracts::{
+    event_state::EventEntryState,
+    messages::{rfc3339, Envelope, ParticipantRegistered},
+    schedule::Phase,
+};
+use platform::{clock::Clock, db::StoreError, ids::new_id};
 
 use crate::{
-    domain::{mask_email, mask_phone, Entry, EntryError},
-    draw::{self, Candidate, Verification, Weights},
+    directory::{Answer, EventDirectory},
+    domain::{mask_email, mask_phone, Entry, EntryError, CONSENT_VERSION},
     intake::Intake,
     store::{
-        DrawRow, EventFact, EventRow, ParticipantFilter, ParticipantRow, ParticipationStore,
-        RegisterError,
+        Closed, EventFact, EventRow, ParticipantFilter, ParticipantRow, ParticipationStore,
+        RegisterError, SeedOffer,
     },
-    views::{DrawLogView, EntryInfo, EntryReceipt, Page, ParticipantView, WinnerView, WinnersView},
+    views::{EntryInfo, EntryReceipt, Page, ParticipantView},
 };
 
 /// Why a participation use case failed.
@@ -23,15 +29,18 @@ pub enum PartError {
     Entry(#[from] EntryError),
     #[error("unknown event")]
     UnknownEvent,
-    #[error("event is {0}")]
-    NotAccepting(String),
+    #[error("event not taking entries: {0:?}")]
+    NotAccepting(Closed),
     #[error("already entered")]
     Duplicate,
     #[error("forbidden")]
     Forbidden,
     #[error("already drawn")]
     AlreadyDrawn,
-    #[error("invalid winner count: {0}")]
+    /// The draw waits for the end of the entries (`YYYY-MM-DD` of the end).
+    #[error("not ended yet")]
+    NotEnded(Option<String>),
+    #[error("invalid draw request: {0}")]
     InvalidWinnerCount(String),
     #[error("not drawn yet")]
     NotDrawn,
@@ -46,37 +55,66 @@ impl From<RegisterError> for PartError {
     fn from(e: RegisterError) -> Self {
         match e {
             RegisterError::UnknownEvent => PartError::UnknownEvent,
-            RegisterError::NotAccepting(status) => PartError::NotAccepting(status),
+            RegisterError::NotAccepting(closed) => PartError::NotAccepting(closed),
             RegisterError::Duplicate => PartError::Duplicate,
             RegisterError::Store(e) => PartError::Store(e),
         }
     }
 }
 
-/// The draw request, checked by [`ParticipationService::draw_winners`].
-#[derive(Debug, Clone, Copy)]
-pub struct DrawRequest {
-    pub winner_count: i64,
-    pub apply_store_visit_bonus: bool,
+/// A fresh seed offer for a write that may end an event.
+pub(crate) fn seed_offer() -> SeedOffer {
+    let (seed, commitment) = crate::draw::new_committed_seed();
+    SeedOffer { seed, commitment }
 }
 
 /// The participation service.
 pub struct ParticipationService {
     pub(crate) store: ParticipationStore,
     intake: Intake,
+    pub(crate) clock: Clock,
+    directory: EventDirectory,
+    /// Days winners' data is kept after the claim deadline.
+    pub(crate) winner_retention_days: i64,
 }
 
 impl ParticipationService {
-    pub fn new(store: ParticipationStore, intake: Intake) -> ParticipationService {
-        ParticipationService { store, intake }
+    pub fn new(
+        store: ParticipationStore,
+        intake: Intake,
+        clock: Clock,
+        directory: EventDirectory,
+        winner_retention_days: i64,
+    ) -> ParticipationService {
+        ParticipationService {
+            store,
+            intake,
+            clock,
+            directory,
+            winner_retention_days,
+        }
     }
 
-    /// Stores a customer's entry and announces it without personal data.
+    /// Stores a customer's entry and announces it without personal data. A
+    /// refusal this service's copy may have got wrong is checked with the
+    /// event service first (see `directory`).
     pub async fn register(&self, event_id: &str, entry: Entry) -> Result<EntryReceipt, PartError> {
-        let row = self
+        let participant_id = new_id("part");
+        let refused_at = Instant::now();
+        let row = match self
             .intake
-            .register(event_id, new_id("part"), entry)
-            .await?;
+            .register(event_id, participant_id.clone(), entry.clone())
+            .await
+        {
+            Err(refusal) if refusal.may_be_stale() => {
+                if self.ask_event_service(event_id, refused_at).await {
+                    self.intake.register(event_id, participant_id, entry).await?
+                } else {
+                    return Err(refusal.into());
+                }
+            }
+            other => other?,
+        };
         tracing::info!(event_id, participant_id = %row.participant_id, entry_number = row.entry_number, "entry registered");
         Ok(EntryReceipt {
             participant_id: row.participant_id,
@@ -89,16 +127,72 @@ impl ParticipationService {
         })
     }
 
-    /// The public entry page's facts: no personal data.
-    pub async fn entry_info(&self, event_id: &str) -> Result<EntryInfo, PartError> {
+    /// Asks the event service for the event's state and stores what it
+    /// says; whether another try may now succeed.
+    pub(crate) async fn ask_event_service(&self, event_id: &str, refused_at: Instant) -> bool {
+        let answer = self
+            .directory
+            .ask(event_id, refused_at, |state| self.apply_state(state))
+            .await;
+        !matches!(answer, Answer::Unknown)
+    }
+
+    async fn apply_state(&self, state: EventEntryState) {
+        let now = self.clock.now();
+        if let Err(e) = self
+            .store
+            .apply_entry_state(&state, now, &seed_offer())
+            .await
+        {
+            tracing::warn!(event_id = %state.event_id, error = %e, "entry state not stored");
+        }
+    }
+
+    /// The owner asks this service to take the event service's word for the
+    /// event's state now (the event service does so when the owner ends an
+    /// event, so entries close at once).
+    pub async fn refresh(&self, user_id: i64, event_id: &str) -> Result<EntryInfo, PartError> {
+        self.ask_event_service(event_id, Instant::now()).await;
+        self.owned(user_id, event_id).await?;
+        self.entry_info(event_id).await
+    }
+
+    /// The event, closed first if its end date has passed (which makes its
+    /// seed), so the entry page and the draw see the end as soon as it comes.
+    pub(crate) async fn current_event(&self, event_id: &str) -> Result<EventRow, PartError> {
         let event = self
             .store
             .event(event_id)
             .await?
             .ok_or(PartError::UnknownEvent)?;
+        if event.status == "ACTIVE" && event.phase(self.clock.now()) == Some(Phase::Ended) {
+            self.store
+                .close_if_past_end(
+                    event_id,
+                    self.clock.korea_today(),
+                    self.clock.now(),
+                    &seed_offer(),
+                )
+                .await?;
+            return self
+                .store
+                .event(event_id)
+                .await?
+                .ok_or(PartError::UnknownEvent);
+        }
+        Ok(event)
+    }
+
+    /// The public entry page's facts: no personal data.
+    pub async fn entry_info(&self, event_id: &str) -> Result<EntryInfo, PartError> {
+        let event = self.current_event(event_id).await?;
+        let phase = event.phase(self.clock.now());
+        let drawn = event.status == "ENDED" && self.store.draw(event_id).await?.is_some();
         Ok(EntryInfo {
             channels: serde_json::from_str(&event.channels).unwrap_or_default(),
-            accepting_entries: event.status == "ACTIVE",
+            accepting_entries: phase == Some(Phase::Open),
+            phase_label: phase.map(|p| p.label().to_string()),
+            phase,
             event_id: event.event_id,
             title: event.title,
             prize: event.prize,
@@ -108,16 +202,15 @@ impl ParticipationService {
             status: event.status,
             participant_count: event.entry_count,
             image_url: event.image_url,
+            seed_commitment: event.seed_commitment,
+            drawn,
+            consent_version: CONSENT_VERSION.to_string(),
         })
     }
 
     /// The event, when `user_id` owns it.
-    async fn owned(&self, user_id: i64, event_id: &str) -> Result<EventRow, PartError> {
-        let event = self
-            .store
-            .event(event_id)
-            .await?
-            .ok_or(PartError::UnknownEvent)?;
+    pub(crate) async fn owned(&self, user_id: i64, event_id: &str) -> Result<EventRow, PartError> {
+        let event = self.current_event(event_id).await?;
         if event.owner_id != user_id {
             return Err(PartError::Forbidden);
         }
@@ -160,146 +253,18 @@ impl ParticipationService {
         crate::views::csv_bytes(&views).map_err(|e| PartError::Internal(e.to_string()))
     }
 
-    /// Draws the winners once per event and logs how (UFR-PART-030).
-    pub async fn draw_winners(
-        &self,
-        user_id: i64,
-        event_id: &str,
-        request: DrawRequest,
-    ) -> Result<WinnersView, PartError> {
-        let event = self.owned(user_id, event_id).await?;
-        if self.store.draw(event_id).await?.is_some() {
-            return Err(PartError::AlreadyDrawn);
-        }
-        let entries = self.store.draw_entries(event_id, event.entry_count).await?;
-        let available = entries.len() as i64;
-        if available == 0 {
-            return Err(PartError::InvalidWinnerCount(
-                "참여자가 없어 추첨할 수 없습니다".into(),
-            ));
-        }
-        if !(1..=available).contains(&request.winner_count) {
-            return Err(PartError::InvalidWinnerCount(format!(
-                "당첨자 수는 1 이상 참여자 수({available}) 이하여야 합니다"
-            )));
-        }
-        let weights = Weights::for_bonus(request.apply_store_visit_bonus);
-        let candidates: Vec<Candidate> = entries
-            .into_iter()
-            .map(|(participant_id, visited)| Candidate {
-                participant_id,
-                weight: weights.of(visited),
-            })
-            .collect();
-        let seed = draw::new_seed();
-        let count = request.winner_count as usize;
-        // Hashing and sorting every entry is CPU work; keep it off the async threads.
-        let (digest, winners) = spawn_blocking_in_span(move || {
-            (
-                draw::digest(&candidates),
-                draw::draw(&candidates, count, &seed),
-            )
-        })
-        .await
-        .map_err(|e| PartError::Internal(e.to_string()))?;
-        let row = DrawRow {
-            event_id: event_id.to_string(),
-            draw_id: new_id("draw"),
-            drawn_by: user_id,
-            drawn_at: Utc::now(),
-            winner_count: request.winner_count,
-            apply_bonus: request.apply_store_visit_bonus,
-            algorithm: draw::ALGORITHM.to_string(),
-            seed: hex::encode(seed),
-            entry_count: available,
-            entry_digest: digest,
-            visitor_weight: i64::from(weights.visitor),
-            base_weight: i64::from(weights.base),
-            winners: serde_json::to_string(&winners).unwrap_or_default(),
-        };
-        match self.store.save_draw(&row).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict(_)) => return Err(PartError::AlreadyDrawn),
-            Err(e) => return Err(e.into()),
-        }
-        tracing::info!(event_id, draw_id = %row.draw_id, winners = count, entries = available, "winners drawn");
-        self.winners_of(row).await
-    }
-
-    /// The event's draw: winners (masked) and its log.
-    pub async fn winners(&self, user_id: i64, event_id: &str) -> Result<WinnersView, PartError> {
-        self.owned(user_id, event_id).await?;
-        let row = self
-            .store
-            .draw(event_id)
-            .await?
-            .ok_or(PartError::NotDrawn)?;
-        self.winners_of(row).await
-    }
-
-    /// Re-runs the logged draw on the stored entries and says whether it holds.
-    pub async fn verify(&self, user_id: i64, event_id: &str) -> Result<Verification, PartError> {
-        self.owned(user_id, event_id).await?;
-        let row = self
-            .store
-            .draw(event_id)
-            .await?
-            .ok_or(PartError::NotDrawn)?;
-        let weights = Weights {
-            visitor: u32::try_from(row.visitor_weight).unwrap_or(0),
-            base: u32::try_from(row.base_weight).unwrap_or(0),
-        };
-        let candidates: Vec<Candidate> = self
-            .store
-            .draw_entries(event_id, row.entry_count)
-            .await?
-            .into_iter()
-            .map(|(participant_id, visited)| Candidate {
-                participant_id,
-                weight: weights.of(visited),
-            })
-            .collect();
-        let logged: Vec<String> = serde_json::from_str(&row.winners).unwrap_or_default();
-        let count = usize::try_from(row.winner_count).unwrap_or(0);
-        spawn_blocking_in_span(move || {
-            draw::verify(&candidates, count, &row.seed, &row.entry_digest, &logged)
-        })
-        .await
-        .map_err(|e| PartError::Internal(e.to_string()))
-    }
-
-    async fn winners_of(&self, row: DrawRow) -> Result<WinnersView, PartError> {
-        let ids: Vec<String> = serde_json::from_str(&row.winners).unwrap_or_default();
-        let rows = self.store.participants_by_id(&row.event_id, &ids).await?;
-        let winners = ids
-            .iter()
-            .enumerate()
-            .filter_map(|(rank, id)| {
-                rows.iter()
-                    .find(|r| &r.participant_id == id)
-                    .map(|r| WinnerView {
-                        rank: rank as i64 + 1,
-                        participant: masked(r),
-                    })
-            })
-            .collect();
-        Ok(WinnersView {
-            winners,
-            draw_log: DrawLogView::from(row),
-        })
-    }
-
     /// Applies an `event-topic` message once (by `messageId`).
     pub async fn apply_event(&self, message_id: &str, fact: EventFact) -> Result<(), StoreError> {
         if self
             .store
-            .apply_event(message_id, &fact, Utc::now())
+            .apply_event(message_id, &fact, self.clock.now(), &seed_offer())
             .await?
         {
             let (kind, event_id) = match &fact {
                 EventFact::Approved { event_id, .. } => ("approved", event_id.as_str()),
                 EventFact::Published(e) => ("published", e.event_id.as_str()),
                 EventFact::Ended { event_id } => ("ended", event_id.as_str()),
+                EventFact::Rescheduled { event_id, .. } => ("rescheduled", event_id.as_str()),
             };
             tracing::info!(event_id, kind, "event learnt from the bus");
         }
@@ -320,17 +285,25 @@ pub fn message(row: &ParticipantRow) -> Envelope {
     })
 }
 
-/// The owner's view of an entry: phone and email masked.
-fn masked(row: &ParticipantRow) -> ParticipantView {
+/// What the owner's screens say in place of erased personal data.
+pub const ERASED_NAME: &str = "비공개 (삭제됨)";
+
+/// The owner's view of an entry: phone and email masked, erased ones said so.
+pub(crate) fn masked(row: &ParticipantRow) -> ParticipantView {
     ParticipantView {
         participant_id: row.participant_id.clone(),
         entry_number: row.entry_number,
-        name: row.name.clone(),
-        phone_number: mask_phone(&row.phone),
+        name: row
+            .name
+            .clone()
+            .unwrap_or_else(|| ERASED_NAME.to_string()),
+        phone_number: row.phone.as_deref().map(mask_phone).unwrap_or_default(),
         email: row.email.as_deref().map(mask_email),
         store_visited: row.store_visited,
         agree_marketing: row.agree_marketing,
         channel: row.channel.clone(),
         registered_at: rfc3339(row.registered_at),
+        erased_at: row.erased_at.map(rfc3339),
+        drawn_as: row.drawn_as.clone(),
     }
 }

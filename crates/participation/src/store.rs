@@ -8,8 +8,12 @@
 //! of an event are always numbers 1..=entry_count. Other events do not wait.
 
 mod batch;
+mod draws;
+mod events;
 
 pub use batch::EntryResult;
+pub use draws::{DrawRow, ErasureCounts, RESERVE, WINNER};
+pub use events::SeedOffer;
 
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
@@ -37,10 +41,26 @@ pub struct EventRow {
     pub entry_count: i64,
     /// The event's promotional image for the entry page.
     pub image_url: Option<String>,
+    /// sha256 (hex) of the draw's seed, made when the event ends.
+    pub seed_commitment: Option<String>,
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl EventRow {
+    /// Where the event stands at `now`: its status, then its dates.
+    pub fn phase(&self, now: DateTime<Utc>) -> Option<contracts::schedule::Phase> {
+        contracts::schedule::phase_of(
+            self.status == "ACTIVE",
+            self.status == "ENDED",
+            self.start_date.as_deref(),
+            self.end_date.as_deref(),
+            now,
+        )
+    }
 }
 
 const EVENT_COLUMNS: &str = "event_id, owner_id, status, title, store_name, prize, start_date, \
-     end_date, channels, entry_count, image_url";
+     end_date, channels, entry_count, image_url, seed_commitment, ended_at";
 
 /// What an `event-topic` message tells this service.
 #[derive(Debug, Clone)]
@@ -55,6 +75,8 @@ pub enum EventFact {
     Published(Box<EventRow>),
     /// `EventEnded`.
     Ended { event_id: String },
+    /// `EventScheduleChanged`: the owner moved the end date.
+    Rescheduled { event_id: String, end_date: String },
 }
 
 /// A stored entry.
@@ -63,30 +85,63 @@ pub struct ParticipantRow {
     pub participant_id: String,
     pub event_id: String,
     pub entry_number: i64,
-    pub name: String,
-    /// Digits only; masked before it leaves the service.
-    pub phone: String,
+    /// `None` once erased.
+    pub name: Option<String>,
+    /// Digits only; masked before it leaves the service. `None` once erased.
+    pub phone: Option<String>,
     pub email: Option<String>,
     pub agree_marketing: bool,
     pub store_visited: bool,
     pub channel: Option<String>,
     pub registered_at: DateTime<Utc>,
+    /// When the name, phone and email were erased.
+    pub erased_at: Option<DateTime<Utc>>,
+    /// The consent text version agreed to.
+    pub consent_version: Option<String>,
+    /// `WINNER` or `RESERVE` once drawn.
+    pub drawn_as: Option<String>,
 }
 
 const PARTICIPANT_COLUMNS: &str = "participant_id, event_id, entry_number, name, phone, email, \
-     agree_marketing, store_visited, channel, registered_at";
+     agree_marketing, store_visited, channel, registered_at, erased_at, consent_version, drawn_as";
 
 /// Why an entry was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
     #[error("unknown event")]
     UnknownEvent,
-    #[error("event is {0}")]
-    NotAccepting(String),
+    #[error("event not taking entries: {0:?}")]
+    NotAccepting(Closed),
     #[error("phone already entered")]
     Duplicate,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Why an event takes no entry now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closed {
+    /// Approved but not published yet.
+    NotOpen,
+    /// Published, before its start date (`YYYY-MM-DD`).
+    Upcoming(String),
+    /// Past its end date (`YYYY-MM-DD`), still `ACTIVE` in this copy.
+    PastEnd(String),
+    /// Ended.
+    Ended(Option<String>),
+}
+
+impl RegisterError {
+    /// A refusal this service's copy of the event may have got wrong (the
+    /// bus has not brought the publish, or a later end date, yet): worth
+    /// asking the event service before answering.
+    pub fn may_be_stale(&self) -> bool {
+        matches!(
+            self,
+            RegisterError::UnknownEvent
+                | RegisterError::NotAccepting(Closed::NotOpen | Closed::PastEnd(_))
+        )
+    }
 }
 
 impl From<sqlx::Error> for RegisterError {
@@ -100,30 +155,6 @@ impl From<sqlx::Error> for RegisterError {
     }
 }
 
-/// The log of an event's draw, and its winners in drawn order.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DrawRow {
-    pub event_id: String,
-    pub draw_id: String,
-    pub drawn_by: i64,
-    pub drawn_at: DateTime<Utc>,
-    pub winner_count: i64,
-    pub apply_bonus: bool,
-    pub algorithm: String,
-    /// 64 hex digits.
-    pub seed: String,
-    /// Entries 1..=entry_count took part.
-    pub entry_count: i64,
-    pub entry_digest: String,
-    pub visitor_weight: i64,
-    pub base_weight: i64,
-    /// JSON array of participant ids.
-    pub winners: String,
-}
-
-const DRAW_COLUMNS: &str = "event_id, draw_id, drawn_by, drawn_at, winner_count, apply_bonus, \
-     algorithm, seed, entry_count, entry_digest, visitor_weight, base_weight, winners";
-
 /// Filters of the participant list.
 #[derive(Debug, Clone, Default)]
 pub struct ParticipantFilter {
@@ -135,96 +166,12 @@ pub struct ParticipantFilter {
 /// Participation persistence.
 #[derive(Clone)]
 pub struct ParticipationStore {
-    db: Db,
+    pub(crate) db: Db,
 }
 
 impl ParticipationStore {
     pub fn new(db: Db) -> ParticipationStore {
         ParticipationStore { db }
-    }
-
-    /// Applies an `event-topic` message once: `false` when `message_id` was
-    /// applied before. Status only moves forward (APPROVED → ACTIVE → ENDED),
-    /// so late or reordered messages cannot reopen an ended event.
-    pub async fn apply_event(
-        &self,
-        message_id: &str,
-        fact: &EventFact,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let fresh = sqlx::query(
-                "INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) \
-                 ON CONFLICT (message_id) DO NOTHING",
-            )
-            .bind(message_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if !fresh {
-                return Ok(false);
-            }
-            match fact {
-                EventFact::Approved { event_id, owner_id, title } => {
-                    sqlx::query(
-                        "INSERT INTO events (event_id, owner_id, status, title, updated_at) \
-                         VALUES ($1, $2, 'APPROVED', $3, $4) ON CONFLICT (event_id) DO NOTHING",
-                    )
-                    .bind(event_id)
-                    .bind(owner_id)
-                    .bind(title)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                EventFact::Published(e) => {
-                    sqlx::query(
-                        "INSERT INTO events (event_id, owner_id, status, title, store_name, prize, \
-                         start_date, end_date, channels, updated_at, image_url) \
-                         VALUES ($1, $2, 'ACTIVE', $3, $4, $5, $6, $7, $8, $9, $10) \
-                         ON CONFLICT (event_id) DO UPDATE SET owner_id = excluded.owner_id, \
-                         title = excluded.title, store_name = excluded.store_name, \
-                         prize = excluded.prize, start_date = excluded.start_date, \
-                         end_date = excluded.end_date, channels = excluded.channels, \
-                         updated_at = excluded.updated_at, image_url = excluded.image_url, \
-                         status = CASE WHEN events.status = 'ENDED' THEN 'ENDED' ELSE 'ACTIVE' END",
-                    )
-                    .bind(&e.event_id)
-                    .bind(e.owner_id)
-                    .bind(&e.title)
-                    .bind(&e.store_name)
-                    .bind(&e.prize)
-                    .bind(&e.start_date)
-                    .bind(&e.end_date)
-                    .bind(&e.channels)
-                    .bind(now)
-                    .bind(&e.image_url)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                EventFact::Ended { event_id } => {
-                    // An end of an event never heard of is dropped: nothing to close.
-                    sqlx::query("UPDATE events SET status = 'ENDED', updated_at = $2 WHERE event_id = $1")
-                        .bind(event_id)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            tx.commit().await?;
-            Ok(true)
-        })
-    }
-
-    /// The event with `event_id`, if this service has heard of it.
-    pub async fn event(&self, event_id: &str) -> Result<Option<EventRow>, StoreError> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = $1");
-        Ok(with_db!(&self.db, pool => {
-            sqlx::query_as::<_, EventRow>(&sql).bind(event_id).fetch_optional(pool).await
-        })?)
     }
 
     /// Stores one entry with the next entry number and its message (built
@@ -269,62 +216,6 @@ impl ParticipationStore {
             let items = rows.build_query_as::<ParticipantRow>().fetch_all(pool).await?;
             Ok((items, total))
         })
-    }
-
-    /// Entries 1..=`up_to` of an event as (participant id, store visited),
-    /// in entry order: the draw's input.
-    pub async fn draw_entries(
-        &self,
-        event_id: &str,
-        up_to: i64,
-    ) -> Result<Vec<(String, bool)>, StoreError> {
-        Ok(with_db!(&self.db, pool => {
-            sqlx::query_as(
-                "SELECT participant_id, store_visited FROM participants \
-                 WHERE event_id = $1 AND entry_number <= $2 ORDER BY entry_number",
-            )
-            .bind(event_id)
-            .bind(up_to)
-            .fetch_all(pool)
-            .await
-        })?)
-    }
-
-    /// Records a draw; `Conflict` when the event already has one (the
-    /// primary key decides between concurrent draws).
-    pub async fn save_draw(&self, draw: &DrawRow) -> Result<(), StoreError> {
-        let sql = format!(
-            "INSERT INTO draws ({DRAW_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        );
-        with_db!(&self.db, pool => {
-            sqlx::query(&sql)
-                .bind(&draw.event_id)
-                .bind(&draw.draw_id)
-                .bind(draw.drawn_by)
-                .bind(draw.drawn_at)
-                .bind(draw.winner_count)
-                .bind(draw.apply_bonus)
-                .bind(&draw.algorithm)
-                .bind(&draw.seed)
-                .bind(draw.entry_count)
-                .bind(&draw.entry_digest)
-                .bind(draw.visitor_weight)
-                .bind(draw.base_weight)
-                .bind(&draw.winners)
-                .execute(pool)
-                .await
-                .map(|_| ())
-                .map_err(StoreError::classify)
-        })
-    }
-
-    /// The event's draw, if there was one.
-    pub async fn draw(&self, event_id: &str) -> Result<Option<DrawRow>, StoreError> {
-        let sql = format!("SELECT {DRAW_COLUMNS} FROM draws WHERE event_id = $1");
-        Ok(with_db!(&self.db, pool => {
-            sqlx::query_as::<_, DrawRow>(&sql).bind(event_id).fetch_optional(pool).await
-        })?)
     }
 
     /// The event's entries with these ids (any order).

@@ -37,11 +37,22 @@ pub struct EntryInfo {
     /// `APPROVED` (not yet open), `ACTIVE` or `ENDED`.
     #[schema(example = "ACTIVE")]
     pub status: String,
+    /// `UPCOMING` (시작 전), `OPEN` (진행중) or `ENDED` (종료); none before publish.
+    #[schema(value_type = Option<String>, example = "OPEN")]
+    pub phase: Option<contracts::schedule::Phase>,
+    /// The phase in the customer's words: 시작 전 / 진행중 / 종료.
+    pub phase_label: Option<String>,
     pub accepting_entries: bool,
     pub channels: Vec<String>,
     pub participant_count: i64,
     /// The event's promotional image, when it has one.
     pub image_url: Option<String>,
+    /// sha256 (hex) of the draw's seed, published when entries close.
+    pub seed_commitment: Option<String>,
+    /// Whether the winners were drawn (the proof is then public).
+    pub drawn: bool,
+    /// The privacy consent text version an entry agrees to.
+    pub consent_version: String,
 }
 
 /// An entry as its event's owner sees it: phone and email masked.
@@ -50,6 +61,7 @@ pub struct EntryInfo {
 pub struct ParticipantView {
     pub participant_id: String,
     pub entry_number: i64,
+    /// `비공개 (삭제됨)` once erased.
     #[schema(example = "김민수")]
     pub name: String,
     #[schema(example = "010-****-5678")]
@@ -60,6 +72,10 @@ pub struct ParticipantView {
     pub agree_marketing: bool,
     pub channel: Option<String>,
     pub registered_at: String,
+    /// When the name, phone and email were erased (after the draw).
+    pub erased_at: Option<String>,
+    /// `WINNER` or `RESERVE` once drawn.
+    pub drawn_as: Option<String>,
 }
 
 /// One page of a list.
@@ -103,8 +119,10 @@ pub struct DrawLogView {
     pub event_id: String,
     #[schema(example = "efraimidis-spirakis-a-es/chacha20/v1")]
     pub algorithm: String,
-    /// 32 bytes, hex.
+    /// 32 bytes, hex: revealed by the draw.
     pub seed: String,
+    /// sha256 (hex) of the seed, published when entries closed.
+    pub seed_commitment: Option<String>,
     pub entry_count: i64,
     /// SHA-256 (hex) over `participantId:weight\n` per entry, in entry order.
     pub entry_digest: String,
@@ -116,12 +134,21 @@ pub struct DrawLogView {
     pub drawn_at: String,
     /// Participant ids in drawn order.
     pub winner_ids: Vec<String>,
+    pub reserve_count: i64,
+    /// Reserves' participant ids in drawn order, after the winners.
+    pub reserve_ids: Vec<String>,
+    /// Winners claim their prize until then.
+    pub claim_deadline: Option<String>,
 }
 
 impl From<DrawRow> for DrawLogView {
     fn from(row: DrawRow) -> Self {
         DrawLogView {
-            winner_ids: serde_json::from_str(&row.winners).unwrap_or_default(),
+            winner_ids: row.winner_ids(),
+            reserve_ids: row.reserve_ids(),
+            reserve_count: row.reserve_count,
+            claim_deadline: row.claim_deadline.map(contracts::messages::rfc3339),
+            seed_commitment: row.seed_commitment,
             draw_id: row.draw_id,
             event_id: row.event_id,
             algorithm: row.algorithm,
@@ -140,12 +167,58 @@ impl From<DrawRow> for DrawLogView {
     }
 }
 
+/// What was erased after the draw, and when the rest will be.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErasureView {
+    /// Entrants neither winner nor reserve whose name, phone and email were erased.
+    pub entrants_erased_count: i64,
+    pub entrants_erased_at: Option<String>,
+    /// When winners' and reserves' data will be erased (claim deadline + retention).
+    pub winners_erase_due_at: Option<String>,
+    pub winners_erased_at: Option<String>,
+}
+
 /// The draw's answer, and the answer of `GET …/winners`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WinnersView {
     pub winners: Vec<WinnerView>,
+    /// 예비 당첨자, in drawn order (rank continues after the winners).
+    pub reserves: Vec<WinnerView>,
     pub draw_log: DrawLogView,
+    pub erasure: ErasureView,
+}
+
+/// One entry of the draw's input.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProofEntry {
+    pub participant_id: String,
+    pub weight: u32,
+}
+
+/// `GET /api/events/{id}/draw-proof`: everything needed to re-run the draw,
+/// and nothing personal. Check: sha256(seed bytes) = `seedCommitment`; the
+/// `entries` hash to `entryDigest`; the algorithm seeded with `seed` over
+/// `entries` picks `winners` then `reserves` (`kem verify-draw URL`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DrawProof {
+    pub event_id: String,
+    #[schema(example = "efraimidis-spirakis-a-es/chacha20/v1")]
+    pub algorithm: String,
+    pub seed_commitment: Option<String>,
+    pub seed: String,
+    pub entry_count: i64,
+    pub entry_digest: String,
+    pub winner_count: i64,
+    pub reserve_count: i64,
+    pub drawn_at: String,
+    /// In entry order.
+    pub entries: Vec<ProofEntry>,
+    pub winners: Vec<String>,
+    pub reserves: Vec<String>,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -181,6 +254,7 @@ pub fn csv_bytes(rows: &[ParticipantView]) -> Result<Vec<u8>, csv::Error> {
         "마케팅동의",
         "참여채널",
         "참여일시",
+        "개인정보삭제일시",
     ])?;
     for r in rows {
         writer.write_record([
@@ -192,6 +266,7 @@ pub fn csv_bytes(rows: &[ParticipantView]) -> Result<Vec<u8>, csv::Error> {
             yes_no(r.agree_marketing).to_string(),
             r.channel.clone().unwrap_or_default(),
             r.registered_at.clone(),
+            r.erased_at.clone().unwrap_or_default(),
         ])?;
     }
     writer
@@ -214,6 +289,8 @@ mod tests {
             agree_marketing: false,
             channel: Some("KAKAO".into()),
             registered_at: "2026-11-21T10:00:00Z".into(),
+            erased_at: None,
+            drawn_as: None,
         }
     }
 
@@ -228,7 +305,7 @@ mod tests {
         assert!(lines[0].starts_with("응모번호,이름,휴대폰번호"));
         assert_eq!(
             lines[1],
-            "1,김민수,010-****-5678,mi***@example.com,Y,N,KAKAO,2026-11-21T10:00:00Z"
+            "1,김민수,010-****-5678,mi***@example.com,Y,N,KAKAO,2026-11-21T10:00:00Z,"
         );
         assert!(lines[2].starts_with("1,'=cmd"));
         assert!(lines[3].starts_with("1,\"a,\"\"b\"\"\""));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use contracts::{
-    messages::{EventCreated, EventEnded, EventPublished},
+    messages::{EventCreated, EventEnded, EventPublished, EventScheduleChanged},
     topics,
 };
 use platform::bus::{Bus, BusError, Delivery, MessageHandler, Outcome};
@@ -71,11 +71,19 @@ pub fn fact_of(event_type: &str, delivery: &Delivery) -> Option<EventFact> {
                 channels: serde_json::to_string(&m.channels).unwrap_or_else(|_| "[]".into()),
                 entry_count: 0,
                 image_url: Some(m.image_url).filter(|u| !u.is_empty()),
+                seed_commitment: None,
+                ended_at: None,
             }))
         }),
         "EventEnded" => parse::<EventEnded>(delivery).map(|m| EventFact::Ended {
             event_id: m.event_id,
         }),
+        "EventScheduleChanged" => {
+            parse::<EventScheduleChanged>(delivery).map(|m| EventFact::Rescheduled {
+                event_id: m.event_id,
+                end_date: m.end_date,
+            })
+        }
         _ => None,
     }
 }

@@ -6,8 +6,8 @@ use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
 use participation::{
     domain::{Entry, EntryInput},
     store::{
-        DrawRow, EventFact, EventRow, ParticipantFilter, ParticipantRow, ParticipationStore,
-        RegisterError,
+        Closed, DrawRow, EventFact, EventRow, ParticipantFilter, ParticipantRow,
+        ParticipationStore, RegisterError, SeedOffer,
     },
 };
 use platform::db::{Db, StoreError};
@@ -24,12 +24,27 @@ fn published(event_id: &str, owner_id: i64) -> EventFact {
         title: "가을 맞이 커피 이벤트".into(),
         store_name: "맛있는집".into(),
         prize: "아메리카노 1잔".into(),
-        start_date: Some("2026-11-21".into()),
-        end_date: Some("2026-11-30".into()),
+        start_date: Some(day(-1)),
+        end_date: Some(day(30)),
         channels: r#"["INSTAGRAM"]"#.into(),
         entry_count: 0,
         image_url: Some("/api/content/images/img-1.png".into()),
+        seed_commitment: None,
+        ended_at: None,
     }))
+}
+
+/// Today in Korea plus `offset` days, `YYYY-MM-DD`: events in these tests
+/// are open now.
+fn day(offset: i64) -> String {
+    (contracts::schedule::korea_date(Utc::now()) + chrono::Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn seed() -> SeedOffer {
+    let (seed, commitment) = participation::draw::new_committed_seed();
+    SeedOffer { seed, commitment }
 }
 
 fn entry(name: &str, phone: &str, visited: bool) -> Entry {
@@ -79,17 +94,17 @@ async fn event_messages_apply_once_and_status_only_moves_forward() {
             title: "t".into(),
         };
         assert!(store
-            .apply_event("m1", &approved, now)
+            .apply_event("m1", &approved, now, &seed())
             .await
             .expect("apply"));
         assert_eq!(status(&store, "evt-1").await.as_deref(), Some("APPROVED"));
         assert!(store
-            .apply_event("m2", &published("evt-1", 7), now)
+            .apply_event("m2", &published("evt-1", 7), now, &seed())
             .await
             .expect("apply"));
         assert!(
             !store
-                .apply_event("m2", &published("evt-1", 7), now)
+                .apply_event("m2", &published("evt-1", 7), now, &seed())
                 .await
                 .expect("again"),
             "a redelivered message is a no-op on {}",
@@ -101,16 +116,16 @@ async fn event_messages_apply_once_and_status_only_moves_forward() {
 
         // A late EventCreated cannot take it back to APPROVED.
         assert!(store
-            .apply_event("m3", &approved, now)
+            .apply_event("m3", &approved, now, &seed())
             .await
             .expect("apply"));
         assert_eq!(status(&store, "evt-1").await.as_deref(), Some("ACTIVE"));
         let ended = EventFact::Ended {
             event_id: "evt-1".into(),
         };
-        assert!(store.apply_event("m4", &ended, now).await.expect("apply"));
+        assert!(store.apply_event("m4", &ended, now, &seed()).await.expect("apply"));
         assert!(store
-            .apply_event("m5", &published("evt-1", 7), now)
+            .apply_event("m5", &published("evt-1", 7), now, &seed())
             .await
             .expect("apply"));
         assert_eq!(
@@ -123,7 +138,7 @@ async fn event_messages_apply_once_and_status_only_moves_forward() {
             event_id: "evt-x".into(),
         };
         assert!(store
-            .apply_event("m6", &unknown_end, now)
+            .apply_event("m6", &unknown_end, now, &seed())
             .await
             .expect("apply"));
         assert_eq!(
@@ -141,7 +156,7 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
         let store = ParticipationStore::new(db.clone());
         let now = Utc::now();
         store
-            .apply_event("p1", &published("evt-a", 1), now)
+            .apply_event("p1", &published("evt-a", 1), now, &seed())
             .await
             .expect("publish");
         let (first, envelope) = store
@@ -155,7 +170,7 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
             .await
             .expect("first");
         assert_eq!(
-            (first.entry_number, first.phone.as_str()),
+            (first.entry_number, first.phone.as_deref().unwrap_or_default()),
             (1, "01011112222")
         );
         assert_eq!(envelope.key, "evt-a");
@@ -201,6 +216,7 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
                     event_id: "evt-a".into(),
                 },
                 now,
+                &seed(),
             )
             .await
             .expect("end");
@@ -213,7 +229,7 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
                 message,
             )
             .await;
-        assert!(matches!(closed, Err(RegisterError::NotAccepting(ref s)) if s == "ENDED"));
+        assert!(matches!(closed, Err(RegisterError::NotAccepting(Closed::Ended(_)))));
         assert_eq!(
             store
                 .event("evt-a")
@@ -232,7 +248,7 @@ async fn concurrent_entries_get_distinct_consecutive_numbers() {
     for db in databases(dir.path()).await {
         let store = ParticipationStore::new(db.clone());
         store
-            .apply_event("p1", &published("evt-c", 1), Utc::now())
+            .apply_event("p1", &published("evt-c", 1), Utc::now(), &seed())
             .await
             .expect("publish");
         let mut tasks = Vec::new();
@@ -279,7 +295,7 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
         let store = ParticipationStore::new(db.clone());
         let now = Utc::now();
         store
-            .apply_event("p1", &published("evt-l", 1), now)
+            .apply_event("p1", &published("evt-l", 1), now, &seed())
             .await
             .expect("publish");
         let people = [
@@ -359,6 +375,13 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             visitor_weight: 2,
             base_weight: 1,
             winners: r#"["part-2"]"#.into(),
+            reserve_count: 0,
+            reserves: "[]".into(),
+            seed_commitment: None,
+            claim_deadline: Some(now),
+            entrants_erased_at: Some(now),
+            entrants_erased_count: 0,
+            winners_erased_at: None,
         };
         store.save_draw(&draw).await.expect("first draw");
         let second = DrawRow {
@@ -378,7 +401,7 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             .participants_by_id("evt-l", &["part-2".into()])
             .await
             .expect("by id");
-        assert_eq!(winners[0].name, "이영희");
+        assert_eq!(winners[0].name.as_deref(), Some("이영희"));
     }
 }
 
@@ -389,7 +412,7 @@ async fn a_batch_numbers_on_from_the_count_and_refuses_repeated_phones() {
         let store = ParticipationStore::new(db.clone());
         let now = Utc::now();
         store
-            .apply_event("p1", &published("evt-b", 1), now)
+            .apply_event("p1", &published("evt-b", 1), now, &seed())
             .await
             .expect("publish");
         store
@@ -448,6 +471,7 @@ async fn a_batch_numbers_on_from_the_count_and_refuses_repeated_phones() {
                     event_id: "evt-b".into(),
                 },
                 now,
+                &seed(),
             )
             .await
             .expect("end");
@@ -456,7 +480,7 @@ async fn a_batch_numbers_on_from_the_count_and_refuses_repeated_phones() {
             entry("늦은이", "01099999999", false),
         )];
         let closed = store.register_batch("evt-b", &late, now, message).await;
-        assert!(matches!(&closed[..], [Err(RegisterError::NotAccepting(s))] if s == "ENDED"));
+        assert!(matches!(&closed[..], [Err(RegisterError::NotAccepting(Closed::Ended(_)))]));
         assert_eq!(outbox_len(&db).await, 4, "refused batches store nothing");
     }
 }
@@ -467,7 +491,7 @@ async fn batches_and_single_entries_at_once_share_one_gapless_numbering() {
     for db in databases(dir.path()).await {
         let store = ParticipationStore::new(db.clone());
         store
-            .apply_event("p1", &published("evt-m", 1), Utc::now())
+            .apply_event("p1", &published("evt-m", 1), Utc::now(), &seed())
             .await
             .expect("publish");
         // Four writers (as if in four processes) with overlapping phones.

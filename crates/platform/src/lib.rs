@@ -8,6 +8,7 @@ pub mod auth;
 pub mod blocking;
 pub mod bus;
 pub mod cache;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod dedup;
@@ -26,6 +27,8 @@ pub struct Deps {
     pub bus: std::sync::Arc<dyn bus::Bus>,
     pub tokens: std::sync::Arc<auth::Tokens>,
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// The clock every time-dependent rule reads.
+    pub clock: clock::Clock,
     /// `http://host:port` of this process's own server: the default target of
     /// in-process HTTP neighbours (distribution, the channel sandbox) and the
     /// origin of relative URLs handed to outside parties.

@@ -361,6 +361,7 @@ async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
             event_id: id.clone(),
             user_id: owner,
             ended_at: "2026-11-30T15:00:00Z".into(),
+            reason: None,
         },
     )
     .await;

@@ -223,6 +223,7 @@ async fn only_active_events_take_entries_and_a_redelivered_publish_changes_nothi
             event_id: event_id.clone(),
             user_id: owner,
             ended_at: "2026-11-30T23:00:00Z".into(),
+            reason: None,
         }),
     )
     .await;

@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
 use platform::{db::StoreError, outbox, with_db};
 
-use super::{ParticipantRow, ParticipationStore, RegisterError, PARTICIPANT_COLUMNS};
-use crate::domain::Entry;
+use super::{Closed, ParticipantRow, ParticipationStore, RegisterError, PARTICIPANT_COLUMNS};
+use crate::domain::{Entry, CONSENT_VERSION};
 
 /// One entry's answer: its row and message, or why it was refused.
 pub type EntryResult = Result<(ParticipantRow, Envelope), RegisterError>;
@@ -73,25 +73,33 @@ impl ParticipationStore {
             // A write that changes nothing: it takes the event row's lock
             // (PostgreSQL) or the database's write lock (SQLite) before the
             // count is read, so no other writer numbers this event's entries
-            // until this transaction ends.
-            let count: Option<i64> = sqlx::query_scalar(
+            // until this transaction ends, and no close of the event (which
+            // takes the same lock) can fall between the check and the insert.
+            let event: Option<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
                 "UPDATE events SET entry_count = entry_count \
-                 WHERE event_id = $1 AND status = 'ACTIVE' RETURNING entry_count",
+                 WHERE event_id = $1 RETURNING entry_count, status, start_date, end_date",
             )
             .bind(event_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(count) = count else {
+            // None inside: the event is unknown.
+            let refusal: Option<Option<Closed>> = match &event {
+                None => Some(None),
+                Some((_, status, start, end)) => closed(status, start, end, now).map(Some),
+            };
+            if let Some(why) = refusal {
                 drop(tx);
-                let status = self.event(event_id).await?.map(|e| e.status);
                 return Ok(entries
                     .iter()
-                    .map(|_| Err(match &status {
-                        None => RegisterError::UnknownEvent,
-                        Some(s) => RegisterError::NotAccepting(s.clone()),
-                    }))
+                    .map(|_| {
+                        Err(match &why {
+                            None => RegisterError::UnknownEvent,
+                            Some(closed) => RegisterError::NotAccepting(closed.clone()),
+                        })
+                    })
                     .collect());
-            };
+            }
+            let count = event.map(|(count, ..)| count).unwrap_or_default();
 
             let mut stored_phones = sqlx::QueryBuilder::new(
                 "SELECT phone FROM participants WHERE event_id = ",
@@ -119,7 +127,7 @@ impl ParticipationStore {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO participants (participant_id, event_id, entry_number, name, \
                      phone, email, agree_privacy, agree_marketing, store_visited, channel, \
-                     registered_at) ",
+                     registered_at, consent_version) ",
                 );
                 insert.push_values(&accepted, |mut row, (number, (participant_id, entry))| {
                     row.push_bind(participant_id.as_str())
@@ -132,7 +140,8 @@ impl ParticipationStore {
                         .push_bind(entry.agree_marketing)
                         .push_bind(entry.store_visited)
                         .push_bind(entry.channel.map(|c| c.code()))
-                        .push_bind(now);
+                        .push_bind(now)
+                        .push_bind(CONSENT_VERSION);
                 });
                 insert.push(format!(" RETURNING {PARTICIPANT_COLUMNS}"));
                 let rows = insert
@@ -172,6 +181,25 @@ impl ParticipationStore {
 fn unavailable(cause: &RegisterError) -> RegisterError {
     let io = std::io::Error::other(format!("entry batch failed: {cause}"));
     RegisterError::Store(StoreError::Other(sqlx::Error::Io(io)))
+}
+
+/// Why an event in `status` with these dates takes no entry at `now`, if so.
+fn closed(
+    status: &str,
+    start: &Option<String>,
+    end: &Option<String>,
+    now: DateTime<Utc>,
+) -> Option<Closed> {
+    use contracts::schedule::{EntryWindow, Phase};
+    match status {
+        "ACTIVE" => match EntryWindow::parse(start.as_deref(), end.as_deref()).map(|w| w.phase(now)) {
+            Some(Phase::Upcoming) => Some(Closed::Upcoming(start.clone().unwrap_or_default())),
+            Some(Phase::Ended) => Some(Closed::PastEnd(end.clone().unwrap_or_default())),
+            Some(Phase::Open) | None => None,
+        },
+        "ENDED" => Some(Closed::Ended(end.clone())),
+        _ => Some(Closed::NotOpen),
+    }
 }
 
 /// The entry number of each entry after `count` stored ones, `None` for a

@@ -1,0 +1,29 @@
+//! `GET /api/events/{id}/entry-state`: the event service's own answer to
+//! "may this event take entries, and what does its entry page show?".
+//! Participation keeps a copy learnt from `event-topic`; when that copy is
+//! missing or says no, it asks here, so an event the owner was just told is
+//! `ACTIVE` takes entries whatever the bus lag (docs/design.md, "Open means open").
+
+use serde::{Deserialize, Serialize};
+
+/// Public facts of a published (or ended) event: nothing personal.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventEntryState {
+    pub event_id: String,
+    /// The owner's account id, so participation can check ownership.
+    pub user_id: i64,
+    /// `APPROVED`, `ACTIVE` or `ENDED`.
+    pub status: String,
+    pub title: String,
+    pub store_name: String,
+    pub prize: String,
+    /// `YYYY-MM-DD`.
+    pub start_date: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub end_date: String,
+    /// Channel codes the event was published to.
+    pub channels: Vec<String>,
+    /// The promotional image (a path of this system or a URL).
+    pub image_url: String,
+}

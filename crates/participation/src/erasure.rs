@@ -1,0 +1,49 @@
+//! The erasure job (docs/design.md, "Personal data after the draw"): at
+//! start and then every interval, erase what is due. The draw itself erases
+//! everyone not drawn; this job erases winners and reserves once the claim
+//! deadline plus the retention has passed, and anything a crash left.
+//! Idempotent, so any number of processes may run it.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::{service::ParticipationService, store::ErasureCounts};
+
+impl ParticipationService {
+    /// One run of the job at this clock's now.
+    pub async fn erase_due(&self) -> Result<ErasureCounts, platform::db::StoreError> {
+        let now = self.clock.now();
+        let cutoff = now - chrono::Duration::days(self.winner_retention_days);
+        let erased = self.store.erase_due(now, cutoff).await?;
+        if erased != ErasureCounts::default() {
+            tracing::info!(
+                entrants = erased.entrants,
+                winners = erased.winners,
+                "personal data erased"
+            );
+        }
+        Ok(erased)
+    }
+}
+
+/// Runs [`ParticipationService::erase_due`] now and every `interval`.
+pub fn spawn(
+    service: Arc<ParticipationService>,
+    interval: Duration,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            if let Err(e) = service.erase_due().await {
+                tracing::warn!(error = %e, "erasure failed; the next run retries");
+            }
+        }
+    })
+}
