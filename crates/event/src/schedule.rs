@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 use contracts::{
     event_state::EventEntryState,
     messages::{rfc3339, Envelope, EventEnded, EventScheduleChanged},
-    schedule::{check_new_end, parse_date},
+    schedule::{check_new_end, parse_date, Phase},
 };
 use tokio_util::sync::CancellationToken;
 
@@ -73,6 +73,11 @@ impl EventService {
         }
         if row.status() != EventStatus::Active {
             return Err(EventError::WrongStatus(row.status()));
+        }
+        // Past its end date it is over, even before the sweep records it:
+        // participation already refuses its entries and may have drawn.
+        if self.with_phase(EventView::from(&row)).phase == Some(Phase::Ended) {
+            return Err(EventError::WrongStatus(EventStatus::Ended));
         }
         let now = self.clock.now();
         let start = row

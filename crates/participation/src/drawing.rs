@@ -52,7 +52,7 @@ impl ParticipationService {
                 return Err(PartError::NotEnded(event.end_date));
             }
         }
-        if !(0..=MAX_CLAIM_DAYS).contains(&(request.claim_days - 1)) {
+        if !(1..=MAX_CLAIM_DAYS).contains(&request.claim_days) {
             return Err(PartError::InvalidWinnerCount(format!(
                 "수령 기한(claimDays)은 1일 이상 {MAX_CLAIM_DAYS}일 이하여야 합니다"
             )));

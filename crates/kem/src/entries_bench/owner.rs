@@ -80,7 +80,9 @@ impl OwnerApi {
             .await?;
         let id = draft["eventDraftId"].as_str().context("eventDraftId")?;
         let ai = format!("/api/events/{id}/ai-recommendations");
-        self.ok(Method::POST, &ai, json!({})).await?;
+        // Plans start today so that the event takes entries as soon as it is published.
+        let today = contracts::schedule::korea_date(chrono::Utc::now()).to_string();
+        self.ok(Method::POST, &ai, json!({"startDate": today})).await?;
         self.completed(&ai).await?;
         self.ok(
             Method::PUT,

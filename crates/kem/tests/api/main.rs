@@ -11,6 +11,7 @@ mod analytics_api;
 mod content_api;
 mod creation_api;
 mod distribution_api;
+mod event_clock_api;
 mod events_api;
 mod ops_api;
 mod participation_api;

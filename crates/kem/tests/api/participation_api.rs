@@ -15,14 +15,21 @@ fn published(event_id: &str, owner_id: i64) -> Envelope {
         store_name: "맛있는집".into(),
         industry: "음식점".into(),
         prize: "아메리카노 1잔".into(),
-        start_date: "2026-11-21".into(),
-        end_date: "2026-11-30".into(),
+        start_date: day(-1),
+        end_date: day(30),
         channels: vec!["INSTAGRAM".into(), "KAKAO".into()],
         target_participants: 100,
         estimated_cost: 300_000,
         image_url: "/api/content/images/img-1.png".into(),
         published_at: "2026-11-21T10:00:00Z".into(),
     })
+}
+
+/// Today in Korea plus `offset` days: the events here are open now.
+fn day(offset: i64) -> String {
+    (contracts::schedule::korea_date(chrono::Utc::now()) + chrono::Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 async fn send(t: &TestApp, envelope: &Envelope) {
@@ -377,8 +384,10 @@ async fn winners_are_drawn_once_logged_and_verifiable() {
         .await;
     assert_eq!((a.status, a.code()), (404, "PART_012"));
     let a = t.post(&draw, Some(&token), json!({"winnerCount": 1})).await;
-    assert_eq!((a.status, a.code()), (400, "PART_005"), "no entries yet");
+    assert_eq!((a.status, a.code()), (409, "PART_013"), "not ended yet");
     fill(&t, &event_id).await;
+    // Past the end date (today + 30): entries close, the draw may run.
+    t.app.clock.advance(chrono::Duration::days(31));
     for bad in [
         json!({"winnerCount": 0}),
         json!({"winnerCount": 13}),
@@ -426,13 +435,9 @@ async fn winners_are_drawn_once_logged_and_verifiable() {
     assert_eq!(stored.status, 200);
     assert_eq!(stored.body, a.body, "GET /winners answers the same");
 
-    // Entries after the draw do not disturb its verification.
-    assert_eq!(
-        enter(&t, &event_id, entry("늦은참여", "01099990000"))
-            .await
-            .status,
-        201
-    );
+    // No entry after the end; the draw's verification stands.
+    let late = enter(&t, &event_id, entry("늦은참여", "01099990000")).await;
+    assert_eq!((late.status, late.code()), (409, "PART_002"));
     let v = t
         .get(
             &format!("/api/events/{event_id}/winners/verify"),
@@ -456,6 +461,7 @@ async fn of_concurrent_draws_exactly_one_wins() {
     let t = spawn().await;
     let (event_id, token, _) = active_event(&t).await;
     fill(&t, &event_id).await;
+    t.app.clock.advance(chrono::Duration::days(31));
     let draw = format!("/api/events/{event_id}/draw-winners");
     let attempts = (0..8).map(|_| t.post(&draw, Some(&token), json!({"winnerCount": 2})));
     let answers = futures::future::join_all(attempts).await;

@@ -26,10 +26,20 @@ fn finished(body: &Value) -> bool {
     matches!(body["status"].as_str(), Some("COMPLETED" | "FAILED"))
 }
 
-/// Requests recommendations and waits for the job to finish; answers the job.
+/// Today in Korea (by the app's clock) plus `offset` days, `YYYY-MM-DD`.
+pub fn korea_day(t: &TestApp, offset: i64) -> String {
+    (t.app.clock.korea_today() + chrono::Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Requests recommendations (plans starting today, so that a published
+/// event takes entries at once) and waits for the job; answers the job.
 pub async fn recommendations(t: &TestApp, token: &str, id: &str) -> Value {
     let path = format!("/api/events/{id}/ai-recommendations");
-    let a = t.post(&path, Some(token), json!({})).await;
+    let a = t
+        .post(&path, Some(token), json!({"startDate": korea_day(t, 0)}))
+        .await;
     assert_eq!(a.status, 202, "ai request: {}", a.body);
     poll(t, token, &path, finished).await
 }

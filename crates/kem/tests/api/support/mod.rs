@@ -60,6 +60,18 @@ pub async fn spawn() -> TestApp {
 }
 
 pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    spawn_on(listener, tweak).await
+}
+
+/// Starts an app on a listener bound beforehand, so that two apps can be
+/// told each other's address.
+pub async fn spawn_on(
+    listener: tokio::net::TcpListener,
+    tweak: impl FnOnce(&mut Settings),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = test_settings(dir.path());
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
@@ -71,9 +83,6 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         settings.database_max_connections = 2;
     }
     tweak(&mut settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
     let app = kem::start(settings, listener).await.expect("app starts");
     TestApp {
         base: app.base_url(),
