@@ -122,3 +122,84 @@ async fn a_draft_that_left_the_draft_status_is_not_answered_to_a_repeat() {
     })
     .await;
 }
+
+/// Publishes a draft by hand: ACTIVE with these dates.
+async fn active(db: &Db, store: &EventStore, start: &str, end: &str) -> String {
+    let id = new_id();
+    store
+        .save_draft(&id, &PurposeSelection { user_id: rand_user(), ..selection() }, Utc::now(), message)
+        .await
+        .expect("draft");
+    with_db!(db, pool => sqlx::query(
+        "UPDATE event_drafts SET status = 'ACTIVE', start_date = $2, end_date = $3 WHERE id = $1",
+    )
+    .bind(&id)
+    .bind(start)
+    .bind(end)
+    .execute(pool)
+    .await
+    .map(|_| ())
+    .expect("activate"));
+    id
+}
+
+/// A user per draft, so that the double-tap rule does not merge them.
+fn rand_user() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static NEXT: AtomicI64 = AtomicI64::new(1_000);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn ended(row: &EventRow) -> Envelope {
+    Envelope::wrap(&contracts::messages::EventEnded {
+        event_id: row.id.clone(),
+        user_id: row.user_id,
+        ended_at: rfc3339(row.updated_at),
+        reason: Some("END_DATE".into()),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweeps_racing_each_other_end_each_due_event_once() {
+    on_each_backend(|db| async move {
+        let store = Arc::new(EventStore::new(db.clone()));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 20).expect("date");
+        let mut due = Vec::new();
+        for _ in 0..5 {
+            due.push(active(&db, &store, "2026-12-01", "2026-12-19").await);
+        }
+        let running = active(&db, &store, "2026-12-01", "2026-12-20").await;
+        let messages_before = count(&db, "outbox").await;
+        let sweeps: Vec<_> = (0..4)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.end_due(today, Utc::now(), ended).await })
+            })
+            .collect();
+        let mut ended_ids = Vec::new();
+        for sweep in sweeps {
+            for (row, envelope) in sweep.await.expect("join").expect("sweep") {
+                assert_eq!((row.status.as_str(), envelope.key.as_str()), ("ENDED", row.id.as_str()));
+                ended_ids.push(row.id);
+            }
+        }
+        ended_ids.sort();
+        due.sort();
+        assert_eq!(ended_ids, due, "each due event ended by exactly one sweep on {}", db.backend());
+        assert_eq!(count(&db, "outbox").await - messages_before, 5, "one EventEnded each");
+        let still = store.find(&running).await.expect("find").expect("row");
+        assert_eq!(still.status, "ACTIVE", "ends on its end date's last second, not before");
+        // A process started late catches up; nothing is ended twice.
+        assert!(store.end_due(today, Utc::now(), ended).await.expect("again").is_empty());
+        let next_day = today.succ_opt().expect("date");
+        let late = store.end_due(next_day, Utc::now(), ended).await.expect("late");
+        assert_eq!(late.len(), 1);
+        // An ended event's end date cannot move.
+        let moved = store
+            .reschedule(&running, still.user_id, next_day, Utc::now(), ended)
+            .await
+            .expect("reschedule");
+        assert!(moved.is_none());
+    })
+    .await;
+}

@@ -537,3 +537,94 @@ async fn batches_and_single_entries_at_once_share_one_gapless_numbering() {
         );
     }
 }
+
+#[tokio::test]
+async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
+        let store = ParticipationStore::new(db.clone());
+        let now = Utc::now();
+        store
+            .apply_event("p1", &published("evt-e", 1), now, &seed())
+            .await
+            .expect("publish");
+        for i in 0..5 {
+            store
+                .register("evt-e", &format!("part-{i}"), &entry("김민수", &format!("0107777000{i}"), i == 0), now, message)
+                .await
+                .expect("entry");
+        }
+        // Before the end date nothing closes.
+        let today = contracts::schedule::korea_date(now);
+        assert!(!store.close_if_past_end("evt-e", today, now, &seed()).await.expect("close"));
+        // Past it, two closes race: the event ends once, with the first seed offered.
+        let later = today + chrono::Duration::days(31);
+        let (a, b) = (seed(), seed());
+        let (first, second) = tokio::join!(
+            store.close_if_past_end("evt-e", later, now, &a),
+            store.close_if_past_end("evt-e", later, now, &b)
+        );
+        assert!(first.expect("first") && second.expect("second"));
+        let event = store.event("evt-e").await.expect("event").expect("row");
+        let committed = event.seed_commitment.clone().expect("commitment");
+        assert!(committed == a.commitment || committed == b.commitment);
+        let kept = store.event_seed("evt-e").await.expect("seed").expect("seed");
+        assert_eq!(participation::draw::commitment(&participation::draw::parse_seed(&kept).expect("hex")), committed);
+        // An EventEnded redelivered later keeps the seed.
+        store
+            .apply_event("e1", &EventFact::Ended { event_id: "evt-e".into() }, now, &seed())
+            .await
+            .expect("end");
+        assert_eq!(store.event_seed("evt-e").await.expect("seed").as_deref(), Some(kept.as_str()));
+        let refused = store
+            .register("evt-e", "part-9", &entry("늦은이", "01077779999", false), now, message)
+            .await;
+        assert!(matches!(refused, Err(RegisterError::NotAccepting(Closed::Ended(_)))));
+
+        let draw = DrawRow {
+            event_id: "evt-e".into(),
+            draw_id: "draw-e".into(),
+            drawn_by: 1,
+            drawn_at: now,
+            winner_count: 1,
+            apply_bonus: false,
+            algorithm: participation::draw::ALGORITHM.into(),
+            seed: kept.clone(),
+            entry_count: 5,
+            entry_digest: "d".into(),
+            visitor_weight: 1,
+            base_weight: 1,
+            winners: r#"["part-1"]"#.into(),
+            reserve_count: 1,
+            reserves: r#"["part-3"]"#.into(),
+            seed_commitment: Some(committed.clone()),
+            claim_deadline: Some(now + chrono::Duration::days(14)),
+            entrants_erased_at: Some(now),
+            entrants_erased_count: 0,
+            winners_erased_at: None,
+        };
+        store.save_draw(&draw).await.expect("draw");
+        let saved = store.draw("evt-e").await.expect("draw").expect("row");
+        assert_eq!(saved.entrants_erased_count, 3, "{}", db.backend());
+        let (rows, total) = store.participants("evt-e", &ParticipantFilter::default(), None).await.expect("list");
+        assert_eq!(total, 5, "rows stay");
+        let erased: Vec<&ParticipantRow> = rows.iter().filter(|r| r.erased_at.is_some()).collect();
+        assert_eq!(erased.len(), 3);
+        assert!(erased.iter().all(|r| r.name.is_none() && r.phone.is_none() && r.email.is_none()));
+        assert!(rows.iter().all(|r| r.consent_version.as_deref() == Some(participation::domain::CONSENT_VERSION)));
+        assert_eq!(store.draw_entries("evt-e", 5).await.expect("entries").len(), 5, "the draw's input stays");
+
+        // The job: nothing before the claim deadline + retention, then winners and reserves, once.
+        let nothing = store.erase_due(now, now).await.expect("erase");
+        assert_eq!(nothing, participation::store::ErasureCounts::default());
+        let after = now + chrono::Duration::days(45);
+        let cutoff = after - chrono::Duration::days(30);
+        let erased = store.erase_due(after, cutoff).await.expect("erase");
+        assert_eq!((erased.entrants, erased.winners), (0, 2));
+        assert_eq!(store.erase_due(after, cutoff).await.expect("again"), participation::store::ErasureCounts::default());
+        let saved = store.draw("evt-e").await.expect("draw").expect("row");
+        assert!(saved.winners_erased_at.is_some());
+        let (rows, _) = store.participants("evt-e", &ParticipantFilter::default(), None).await.expect("list");
+        assert!(rows.iter().all(|r| r.phone.is_none()));
+    }
+}
