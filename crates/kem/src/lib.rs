@@ -6,6 +6,7 @@ pub mod bench;
 pub mod entries_bench;
 pub mod flow_bench;
 mod health;
+pub mod verify_draw;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 

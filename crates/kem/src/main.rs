@@ -42,6 +42,9 @@ enum Command {
     BenchFlow(kem::flow_bench::FlowBenchArgs),
     /// Load-test customers' entries: throughput, latency, lost/duplicate counts, dashboard freshness.
     BenchEntries(kem::entries_bench::EntriesBenchArgs),
+    /// Re-run a draw from its public proof: `kem verify-draw https://…/e/{eventId}`
+    /// (or the `/api/events/{eventId}/draw-proof` URL itself).
+    VerifyDraw { url: String },
 }
 
 #[tokio::main]
@@ -78,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => kem::bench::run(settings, args).await,
         Command::BenchFlow(args) => kem::flow_bench::run(settings, args).await,
         Command::BenchEntries(args) => kem::entries_bench::run(settings, args).await,
+        Command::VerifyDraw { url } => kem::verify_draw::run(&url).await,
     }
 }
 

@@ -8,6 +8,7 @@ pub mod drawing;
 pub mod erasure;
 pub mod http;
 pub mod intake;
+pub mod proof;
 pub mod service;
 pub mod store;
 pub mod views;

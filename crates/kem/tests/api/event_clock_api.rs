@@ -196,6 +196,11 @@ async fn the_draw_uses_the_committed_seed_and_anyone_can_rerun_it_from_the_proof
     assert_eq!(rerun[3..], proof.reserves[..]);
     let drawn_ids: Vec<Value> = a.body["winners"].as_array().expect("w").iter().map(|w| w["participantId"].clone()).collect();
     assert_eq!(drawn_ids, proof.winners.iter().map(|w| json!(w)).collect::<Vec<_>>());
+    // What `kem verify-draw` does, from the entry page's address.
+    kem::verify_draw::run(&t.url(&format!("/e/{id}")))
+        .await
+        .expect("the draw verifies from its proof");
+    assert!(participation::proof::check(&proof).holds());
     t.app.stop().await.expect("stop");
 }
 
