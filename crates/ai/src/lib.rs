@@ -44,7 +44,7 @@ pub fn migrations() -> Migrations {
 pub struct AiConfig {
     /// `builtin` (the trend engine, no network) or `llm`.
     pub provider: String,
-    /// A job without an outcome after this long fails (SYSTEM.md: 5 minutes).
+    /// A job without an outcome after this long fails (docs/design.md: 5 minutes).
     pub job_timeout_ms: u64,
     /// Requests older than this are skipped: the event service has already
     /// reported them FAILED (its own AI timeout).

@@ -1,7 +1,7 @@
 //! AI recommendation jobs (UFR-EVENT-030, UFR-AI-010): the request the event
 //! service sends on `ai-job-topic`, and the progress and result messages the
 //! ai service sends back on `ai-result-topic`. The recommendation shape is the
-//! one the API answers (SYSTEM.md §3.4), so the event service stores and
+//! one the API answers (docs/design.md §3.4), so the event service stores and
 //! answers it as received.
 
 use serde::{Deserialize, Serialize};

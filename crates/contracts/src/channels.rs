@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A distribution channel (SYSTEM.md §3.3).
+/// A distribution channel (docs/design.md §3.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Channel {

@@ -64,7 +64,7 @@ impl ImagePlatform {
         }
     }
 
-    /// Width × height in pixels (SYSTEM.md §3.4).
+    /// Width × height in pixels (docs/design.md §3.4).
     pub fn size(self) -> (u32, u32) {
         match self {
             ImagePlatform::Instagram => (1080, 1080),

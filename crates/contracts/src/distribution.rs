@@ -1,4 +1,4 @@
-//! The distribution service's published language (SYSTEM.md §3.3):
+//! The distribution service's published language (docs/design.md §3.3):
 //! the `POST /api/distribution/distribute` request and answer, the status
 //! answer, and `DistributionCompleted` on `distribution-topic`.
 

@@ -1,6 +1,6 @@
 //! Bus message payloads. On the wire each message is one flat JSON object:
 //! `eventType`, a unique `messageId`, then the payload fields verbatim
-//! (SYSTEM.md §4).
+//! (docs/design.md §4).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};

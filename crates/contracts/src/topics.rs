@@ -1,4 +1,4 @@
-//! Topic names on the bus (SYSTEM.md §4). The record key is always the
+//! Topic names on the bus (docs/design.md §4). The record key is always the
 //! marketing event's id.
 
 /// Lifecycle of marketing events: `EventDraftCreated`, `EventCreated`,

@@ -1,5 +1,5 @@
 //! Distribution service: parallel publishing to the six channels,
-//! per-channel status, retries (SYSTEM.md §3.3, UFR-DIST-010/020).
+//! per-channel status, retries (docs/design.md §3.3, UFR-DIST-010/020).
 
 pub mod adapters;
 pub mod domain;
@@ -104,11 +104,11 @@ impl Endpoints {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct DistributionConfig {
-    /// The whole distribution finishes within this (SYSTEM.md: 60 s).
+    /// The whole distribution finishes within this (docs/design.md: 60 s).
     pub budget_ms: u64,
-    /// Attempts per channel, the first included (SYSTEM.md: 3).
+    /// Attempts per channel, the first included (docs/design.md: 3).
     pub retry_attempts: u32,
-    /// Waits between attempts; the last repeats (SYSTEM.md: 1 s / 2 s / 4 s).
+    /// Waits between attempts; the last repeats (docs/design.md: 1 s / 2 s / 4 s).
     pub retry_backoff_ms: Vec<u64>,
     /// Consecutive failed attempts that open a channel's breaker.
     pub breaker_failures: u32,

@@ -1,5 +1,5 @@
 //! Routes of the creation steps: AI recommendations, the plan choice, images
-//! and the content edit (SYSTEM.md §3.4).
+//! and the content edit (docs/design.md §3.4).
 
 use std::sync::Arc;
 

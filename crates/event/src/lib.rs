@@ -40,7 +40,7 @@ pub fn migrations() -> Migrations {
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct EventConfig {
-    /// An AI job without a result after this long is reported FAILED (SYSTEM.md: 5 min).
+    /// An AI job without a result after this long is reported FAILED (docs/design.md: 5 min).
     pub ai_job_timeout_secs: u64,
     /// An image job without a result after this long is reported FAILED.
     pub image_job_timeout_secs: u64,
