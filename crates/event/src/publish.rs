@@ -96,6 +96,11 @@ impl EventService {
             has_content: content.is_some(),
             content_rendering: content.is_some_and(|c| c.rendering_job_id.is_some()),
             channel_count: chosen.len(),
+            end_date_passed: row
+                .end_date
+                .as_deref()
+                .and_then(contracts::schedule::parse_date)
+                .is_some_and(|end| end < self.clock.korea_today()),
         });
         if !missing.is_empty() {
             return Err(EventError::NotReady(missing));

@@ -9,6 +9,8 @@ pub enum Missing {
     Content,
     ContentRendering,
     Channels,
+    /// The plan's end date is already over: the event would end at once.
+    EndDatePassed,
 }
 
 impl Missing {
@@ -20,6 +22,7 @@ impl Missing {
             Missing::Content => "content(콘텐츠 선택)",
             Missing::ContentRendering => "content(편집한 이미지를 생성하는 중)",
             Missing::Channels => "channels(배포 채널 최소 1개)",
+            Missing::EndDatePassed => "endDate(이미 지난 종료일: 이벤트 기간을 다시 정해 주세요)",
         }
     }
 }
@@ -33,6 +36,8 @@ pub struct DraftFacts {
     /// The edited content's image is still being rendered.
     pub content_rendering: bool,
     pub channel_count: usize,
+    /// The chosen end date is before today (Korea).
+    pub end_date_passed: bool,
 }
 
 /// Everything missing, in the seed's order; empty when ready.
@@ -52,6 +57,9 @@ pub fn validate_publish_ready(facts: DraftFacts) -> Vec<Missing> {
     if facts.channel_count == 0 {
         missing.push(Missing::Channels);
     }
+    if facts.end_date_passed {
+        missing.push(Missing::EndDatePassed);
+    }
     missing
 }
 
@@ -66,7 +74,17 @@ mod tests {
             has_content: true,
             content_rendering: false,
             channel_count: 1,
+            end_date_passed: false,
         }
+    }
+
+    #[test]
+    fn a_plan_whose_end_date_passed_is_not_published() {
+        let stale = DraftFacts {
+            end_date_passed: true,
+            ..ready()
+        };
+        assert_eq!(validate_publish_ready(stale), vec![Missing::EndDatePassed]);
     }
 
     #[test]

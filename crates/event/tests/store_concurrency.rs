@@ -127,7 +127,15 @@ async fn a_draft_that_left_the_draft_status_is_not_answered_to_a_repeat() {
 async fn active(db: &Db, store: &EventStore, start: &str, end: &str) -> String {
     let id = new_id();
     store
-        .save_draft(&id, &PurposeSelection { user_id: rand_user(), ..selection() }, Utc::now(), message)
+        .save_draft(
+            &id,
+            &PurposeSelection {
+                user_id: rand_user(),
+                ..selection()
+            },
+            Utc::now(),
+            message,
+        )
         .await
         .expect("draft");
     with_db!(db, pool => sqlx::query(
@@ -179,20 +187,42 @@ async fn sweeps_racing_each_other_end_each_due_event_once() {
         let mut ended_ids = Vec::new();
         for sweep in sweeps {
             for (row, envelope) in sweep.await.expect("join").expect("sweep") {
-                assert_eq!((row.status.as_str(), envelope.key.as_str()), ("ENDED", row.id.as_str()));
+                assert_eq!(
+                    (row.status.as_str(), envelope.key.as_str()),
+                    ("ENDED", row.id.as_str())
+                );
                 ended_ids.push(row.id);
             }
         }
         ended_ids.sort();
         due.sort();
-        assert_eq!(ended_ids, due, "each due event ended by exactly one sweep on {}", db.backend());
-        assert_eq!(count(&db, "outbox").await - messages_before, 5, "one EventEnded each");
+        assert_eq!(
+            ended_ids,
+            due,
+            "each due event ended by exactly one sweep on {}",
+            db.backend()
+        );
+        assert_eq!(
+            count(&db, "outbox").await - messages_before,
+            5,
+            "one EventEnded each"
+        );
         let still = store.find(&running).await.expect("find").expect("row");
-        assert_eq!(still.status, "ACTIVE", "ends on its end date's last second, not before");
+        assert_eq!(
+            still.status, "ACTIVE",
+            "ends on its end date's last second, not before"
+        );
         // A process started late catches up; nothing is ended twice.
-        assert!(store.end_due(today, Utc::now(), ended).await.expect("again").is_empty());
+        assert!(store
+            .end_due(today, Utc::now(), ended)
+            .await
+            .expect("again")
+            .is_empty());
         let next_day = today.succ_opt().expect("date");
-        let late = store.end_due(next_day, Utc::now(), ended).await.expect("late");
+        let late = store
+            .end_due(next_day, Utc::now(), ended)
+            .await
+            .expect("late");
         assert_eq!(late.len(), 1);
         // An ended event's end date cannot move.
         let moved = store

@@ -9,7 +9,9 @@ use participation::{proof, views::DrawProof};
 /// error when any fails.
 pub async fn run(url: &str) -> anyhow::Result<()> {
     let url = proof_url(url);
-    let answer = reqwest::get(&url).await.with_context(|| format!("cannot fetch {url}"))?;
+    let answer = reqwest::get(&url)
+        .await
+        .with_context(|| format!("cannot fetch {url}"))?;
     anyhow::ensure!(
         answer.status().is_success(),
         "{url} answered {} (is the event drawn yet?)",
@@ -18,11 +20,29 @@ pub async fn run(url: &str) -> anyhow::Result<()> {
     let proof: DrawProof = answer.json().await.context("not a draw proof")?;
     let found = proof::check(&proof);
     let mark = |ok: bool| if ok { "OK  " } else { "FAIL" };
-    println!("draw proof of {} ({} entries, {})", proof.event_id, proof.entry_count, proof.algorithm);
-    println!("{} sha256(seed) = seed commitment published when entries closed", mark(found.commitment_matches));
-    println!("{} entry list hashes to the logged digest {}", mark(found.digest_matches), proof.entry_digest);
-    println!("{} winners re-drawn in the same order: {}", mark(found.winners_match), proof.winners.join(", "));
-    println!("{} reserves re-drawn in the same order: {}", mark(found.reserves_match), proof.reserves.join(", "));
+    println!(
+        "draw proof of {} ({} entries, {})",
+        proof.event_id, proof.entry_count, proof.algorithm
+    );
+    println!(
+        "{} sha256(seed) = seed commitment published when entries closed",
+        mark(found.commitment_matches)
+    );
+    println!(
+        "{} entry list hashes to the logged digest {}",
+        mark(found.digest_matches),
+        proof.entry_digest
+    );
+    println!(
+        "{} winners re-drawn in the same order: {}",
+        mark(found.winners_match),
+        proof.winners.join(", ")
+    );
+    println!(
+        "{} reserves re-drawn in the same order: {}",
+        mark(found.reserves_match),
+        proof.reserves.join(", ")
+    );
     anyhow::ensure!(found.holds(), "the draw does NOT verify");
     println!("the draw verifies");
     Ok(())

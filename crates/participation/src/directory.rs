@@ -23,7 +23,7 @@ const MAX_GATES: usize = 10_000;
 #[derive(Debug)]
 pub enum Answer {
     /// Its state now.
-    Known(EventEntryState),
+    Known(Box<EventEntryState>),
     /// No such published event.
     Unknown,
     /// Asked too recently by someone else; their answer stands.
@@ -71,7 +71,7 @@ impl EventDirectory {
         let started = Instant::now();
         let answer = self.fetch(event_id).await;
         if let Answer::Known(state) = &answer {
-            apply(state.clone()).await;
+            apply(state.as_ref().clone()).await;
         }
         *asked_at = Some(started);
         answer
@@ -87,7 +87,7 @@ impl EventDirectory {
             .await;
         match sent {
             Ok(answer) if answer.status().is_success() => match answer.json().await {
-                Ok(state) => Answer::Known(state),
+                Ok(state) => Answer::Known(Box::new(state)),
                 Err(e) => {
                     tracing::warn!(event_id, error = %e, "unreadable entry state");
                     Answer::Unknown
@@ -95,7 +95,11 @@ impl EventDirectory {
             },
             Ok(answer) => {
                 if answer.status() != reqwest::StatusCode::NOT_FOUND {
-                    tracing::warn!(event_id, status = answer.status().as_u16(), "entry state not available");
+                    tracing::warn!(
+                        event_id,
+                        status = answer.status().as_u16(),
+                        "entry state not available"
+                    );
                 }
                 Answer::Unknown
             }

@@ -43,7 +43,13 @@ pub fn check(proof: &DrawProof) -> ProofCheck {
     let digest_matches = draw::digest(&candidates) == proof.entry_digest
         && candidates.len() as i64 == proof.entry_count;
     let drawn = seed
-        .map(|seed| draw::draw(&candidates, proof.winners.len() + proof.reserves.len(), &seed))
+        .map(|seed| {
+            draw::draw(
+                &candidates,
+                proof.winners.len() + proof.reserves.len(),
+                &seed,
+            )
+        })
         .unwrap_or_default();
     let split = proof.winners.len().min(drawn.len());
     ProofCheck {

@@ -123,7 +123,10 @@ async fn event_messages_apply_once_and_status_only_moves_forward() {
         let ended = EventFact::Ended {
             event_id: "evt-1".into(),
         };
-        assert!(store.apply_event("m4", &ended, now, &seed()).await.expect("apply"));
+        assert!(store
+            .apply_event("m4", &ended, now, &seed())
+            .await
+            .expect("apply"));
         assert!(store
             .apply_event("m5", &published("evt-1", 7), now, &seed())
             .await
@@ -170,7 +173,10 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
             .await
             .expect("first");
         assert_eq!(
-            (first.entry_number, first.phone.as_deref().unwrap_or_default()),
+            (
+                first.entry_number,
+                first.phone.as_deref().unwrap_or_default()
+            ),
             (1, "01011112222")
         );
         assert_eq!(envelope.key, "evt-a");
@@ -229,7 +235,10 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
                 message,
             )
             .await;
-        assert!(matches!(closed, Err(RegisterError::NotAccepting(Closed::Ended(_)))));
+        assert!(matches!(
+            closed,
+            Err(RegisterError::NotAccepting(Closed::Ended(_)))
+        ));
         assert_eq!(
             store
                 .event("evt-a")
@@ -480,7 +489,10 @@ async fn a_batch_numbers_on_from_the_count_and_refuses_repeated_phones() {
             entry("늦은이", "01099999999", false),
         )];
         let closed = store.register_batch("evt-b", &late, now, message).await;
-        assert!(matches!(&closed[..], [Err(RegisterError::NotAccepting(Closed::Ended(_)))]));
+        assert!(matches!(
+            &closed[..],
+            [Err(RegisterError::NotAccepting(Closed::Ended(_)))]
+        ));
         assert_eq!(outbox_len(&db).await, 4, "refused batches store nothing");
     }
 }
@@ -550,13 +562,22 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
             .expect("publish");
         for i in 0..5 {
             store
-                .register("evt-e", &format!("part-{i}"), &entry("김민수", &format!("0107777000{i}"), i == 0), now, message)
+                .register(
+                    "evt-e",
+                    &format!("part-{i}"),
+                    &entry("김민수", &format!("0107777000{i}"), i == 0),
+                    now,
+                    message,
+                )
                 .await
                 .expect("entry");
         }
         // Before the end date nothing closes.
         let today = contracts::schedule::korea_date(now);
-        assert!(!store.close_if_past_end("evt-e", today, now, &seed()).await.expect("close"));
+        assert!(!store
+            .close_if_past_end("evt-e", today, now, &seed())
+            .await
+            .expect("close"));
         // Past it, two closes race: the event ends once, with the first seed offered.
         let later = today + chrono::Duration::days(31);
         let (a, b) = (seed(), seed());
@@ -568,18 +589,44 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
         let event = store.event("evt-e").await.expect("event").expect("row");
         let committed = event.seed_commitment.clone().expect("commitment");
         assert!(committed == a.commitment || committed == b.commitment);
-        let kept = store.event_seed("evt-e").await.expect("seed").expect("seed");
-        assert_eq!(participation::draw::commitment(&participation::draw::parse_seed(&kept).expect("hex")), committed);
+        let kept = store
+            .event_seed("evt-e")
+            .await
+            .expect("seed")
+            .expect("seed");
+        assert_eq!(
+            participation::draw::commitment(&participation::draw::parse_seed(&kept).expect("hex")),
+            committed
+        );
         // An EventEnded redelivered later keeps the seed.
         store
-            .apply_event("e1", &EventFact::Ended { event_id: "evt-e".into() }, now, &seed())
+            .apply_event(
+                "e1",
+                &EventFact::Ended {
+                    event_id: "evt-e".into(),
+                },
+                now,
+                &seed(),
+            )
             .await
             .expect("end");
-        assert_eq!(store.event_seed("evt-e").await.expect("seed").as_deref(), Some(kept.as_str()));
+        assert_eq!(
+            store.event_seed("evt-e").await.expect("seed").as_deref(),
+            Some(kept.as_str())
+        );
         let refused = store
-            .register("evt-e", "part-9", &entry("늦은이", "01077779999", false), now, message)
+            .register(
+                "evt-e",
+                "part-9",
+                &entry("늦은이", "01077779999", false),
+                now,
+                message,
+            )
             .await;
-        assert!(matches!(refused, Err(RegisterError::NotAccepting(Closed::Ended(_)))));
+        assert!(matches!(
+            refused,
+            Err(RegisterError::NotAccepting(Closed::Ended(_)))
+        ));
 
         let draw = DrawRow {
             event_id: "evt-e".into(),
@@ -606,13 +653,24 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
         store.save_draw(&draw).await.expect("draw");
         let saved = store.draw("evt-e").await.expect("draw").expect("row");
         assert_eq!(saved.entrants_erased_count, 3, "{}", db.backend());
-        let (rows, total) = store.participants("evt-e", &ParticipantFilter::default(), None).await.expect("list");
+        let (rows, total) = store
+            .participants("evt-e", &ParticipantFilter::default(), None)
+            .await
+            .expect("list");
         assert_eq!(total, 5, "rows stay");
         let erased: Vec<&ParticipantRow> = rows.iter().filter(|r| r.erased_at.is_some()).collect();
         assert_eq!(erased.len(), 3);
-        assert!(erased.iter().all(|r| r.name.is_none() && r.phone.is_none() && r.email.is_none()));
-        assert!(rows.iter().all(|r| r.consent_version.as_deref() == Some(participation::domain::CONSENT_VERSION)));
-        assert_eq!(store.draw_entries("evt-e", 5).await.expect("entries").len(), 5, "the draw's input stays");
+        assert!(erased
+            .iter()
+            .all(|r| r.name.is_none() && r.phone.is_none() && r.email.is_none()));
+        assert!(rows
+            .iter()
+            .all(|r| r.consent_version.as_deref() == Some(participation::domain::CONSENT_VERSION)));
+        assert_eq!(
+            store.draw_entries("evt-e", 5).await.expect("entries").len(),
+            5,
+            "the draw's input stays"
+        );
 
         // The job: nothing before the claim deadline + retention, then winners and reserves, once.
         let nothing = store.erase_due(now, now).await.expect("erase");
@@ -621,10 +679,16 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
         let cutoff = after - chrono::Duration::days(30);
         let erased = store.erase_due(after, cutoff).await.expect("erase");
         assert_eq!((erased.entrants, erased.winners), (0, 2));
-        assert_eq!(store.erase_due(after, cutoff).await.expect("again"), participation::store::ErasureCounts::default());
+        assert_eq!(
+            store.erase_due(after, cutoff).await.expect("again"),
+            participation::store::ErasureCounts::default()
+        );
         let saved = store.draw("evt-e").await.expect("draw").expect("row");
         assert!(saved.winners_erased_at.is_some());
-        let (rows, _) = store.participants("evt-e", &ParticipantFilter::default(), None).await.expect("list");
+        let (rows, _) = store
+            .participants("evt-e", &ParticipantFilter::default(), None)
+            .await
+            .expect("list");
         assert!(rows.iter().all(|r| r.phone.is_none()));
     }
 }
