@@ -93,5 +93,13 @@ pub const PART_INVALID_QUERY: &str = "PART_011";
 pub const PART_NOT_DRAWN: &str = "PART_012";
 /// The draw waits until the event has ended (409).
 pub const PART_NOT_ENDED: &str = "PART_013";
+/// The coupon was redeemed already; the message says when (409).
+pub const PART_COUPON_REDEEMED: &str = "PART_014";
+/// The coupon's claim deadline has passed, or its prize passed to a reserve (409).
+pub const PART_COUPON_EXPIRED: &str = "PART_015";
+/// No prize is unclaimed past its deadline yet, so none can pass to a reserve (409).
+pub const PART_NOTHING_TO_PASS: &str = "PART_016";
+/// No such coupon (404): says nothing of codes of other owners' events.
+pub const PART_COUPON_NOT_FOUND: &str = "PART_017";
 /// No such event known to the participation service (404).
 pub const PART_NOT_FOUND: &str = "PART_404";

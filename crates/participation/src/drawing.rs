@@ -10,9 +10,10 @@ use contracts::{messages::rfc3339, schedule::korea_midnight};
 use platform::{blocking::spawn_blocking_in_span, db::StoreError, ids::new_id};
 
 use crate::{
+    coupon::CouponCode,
     draw::{self, Candidate, Verification, Weights},
     service::{masked, PartError, ParticipationService},
-    store::DrawRow,
+    store::{DrawRow, NewCoupon},
     views::{DrawLogView, DrawProof, ErasureView, ProofEntry, WinnerView, WinnersView},
 };
 
@@ -104,7 +105,16 @@ impl ParticipationService {
             entrants_erased_count: 0,
             winners_erased_at: None,
         };
-        match self.store.save_draw(&row).await {
+        let coupons: Vec<NewCoupon> = winners
+            .iter()
+            .enumerate()
+            .map(|(i, participant_id)| NewCoupon {
+                code: CouponCode::generate().as_str().to_string(),
+                participant_id: participant_id.clone(),
+                prize_rank: i as i64 + 1,
+            })
+            .collect();
+        match self.store.save_draw(&row, &coupons).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => return Err(PartError::AlreadyDrawn),
             Err(e) => return Err(e.into()),
@@ -133,12 +143,19 @@ impl ParticipationService {
         let reserve_ids = row.reserve_ids();
         let all: Vec<String> = winner_ids.iter().chain(&reserve_ids).cloned().collect();
         let rows = self.store.participants_by_id(event_id, &all).await?;
+        let coupons = self.store.coupons_of(event_id).await?;
         let view_of = |rank: usize, id: &String| {
             rows.iter()
                 .find(|r| &r.participant_id == id)
                 .map(|r| WinnerView {
                     rank: rank as i64 + 1,
                     participant: masked(r),
+                    // The coupon the holder has now (a newer one after a pass).
+                    coupon: coupons
+                        .iter()
+                        .rev()
+                        .find(|c| &c.participant_id == id)
+                        .map(|c| self.coupon_view(c)),
                 })
         };
         let winners = winner_ids
@@ -274,7 +291,7 @@ fn check_counts(request: &DrawRequest, available: i64) -> Result<(), PartError> 
 
 /// The end of the claim period: 23:59:59 Korea time `claim_days` days after
 /// the draw's day, i.e. the next midnight.
-fn claim_deadline(
+pub(crate) fn claim_deadline(
     drawn_at: chrono::DateTime<chrono::Utc>,
     claim_days: i64,
 ) -> chrono::DateTime<chrono::Utc> {

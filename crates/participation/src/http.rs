@@ -22,7 +22,10 @@ use crate::{
     drawing::{DrawRequest, DEFAULT_CLAIM_DAYS},
     service::{PartError, ParticipationService},
     store::{Closed, ParticipantFilter},
-    views::{DrawProof, EntryInfo, EntryReceipt, Page, ParticipantView, WinnersView},
+    views::{
+        CouponInfo, DrawProof, EntryInfo, EntryReceipt, Page, ParticipantView, PassedView,
+        Redeemed, WinnerContacts, WinnersView,
+    },
     ParticipationConfig,
 };
 
@@ -45,6 +48,10 @@ pub fn router(shared: AppState) -> OpenApiRouter {
         .routes(routes!(verify_draw))
         .routes(routes!(draw_proof))
         .routes(routes!(refresh_entry_state))
+        .routes(routes!(coupon_info))
+        .routes(routes!(redeem_coupon))
+        .routes(routes!(winner_contacts))
+        .routes(routes!(pass_unclaimed))
         .with_state(shared)
 }
 
@@ -106,6 +113,34 @@ impl From<PartError> for ApiError {
                 codes::PART_NOT_DRAWN,
                 "아직 당첨자를 추첨하지 않았습니다",
             ),
+            PartError::UnknownCoupon => ApiError::new(
+                StatusCode::NOT_FOUND,
+                codes::PART_COUPON_NOT_FOUND,
+                "쿠폰 번호를 찾을 수 없습니다. 번호를 다시 확인해 주세요",
+            ),
+            PartError::CouponRedeemed(at) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_COUPON_REDEEMED,
+                format!("이미 사용한 쿠폰입니다 ({} 사용)", korean_time(&at)),
+            ),
+            PartError::CouponExpired(passed) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_COUPON_EXPIRED,
+                if passed {
+                    "수령 기한이 지나 예비 당첨자에게 넘어간 쿠폰입니다"
+                } else {
+                    "수령 기한이 지난 쿠폰입니다"
+                },
+            ),
+            PartError::NothingToPass(waiting) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::PART_NOTHING_TO_PASS,
+                if waiting {
+                    "아직 수령 기한이 지나지 않은 경품이 있습니다. 기한이 지난 뒤에 예비 당첨자에게 넘길 수 있습니다"
+                } else {
+                    "예비 당첨자에게 넘길 경품이 없습니다"
+                },
+            ),
             PartError::Internal(cause) => ApiError::internal(cause),
             PartError::Store(e) => e.into(),
         }
@@ -118,6 +153,17 @@ fn korean_date(date: &str) -> String {
         Some(d) => d.format("%Y년 %-m월 %-d일").to_string(),
         None => date.to_string(),
     }
+}
+
+/// An RFC 3339 time as Korea's `2026년 12월 20일 14:05`.
+fn korean_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&contracts::schedule::korea())
+                .format("%Y년 %-m월 %-d일 %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
 }
 
 /// Why an entry is refused, naming the date that decides it.
@@ -478,5 +524,84 @@ async fn verify_draw(
 ) -> Result<Json<Verification>, ApiError> {
     Ok(Json(
         shared.service.verify(auth.user_id, &event_id(id)?).await?,
+    ))
+}
+
+/// What a winner's claim page shows: prize, store, deadline, status. Public
+/// (the code is the secret); nothing personal.
+#[utoipa::path(get, path = "/api/coupons/{code}", tag = "participation",
+    params(("code" = String, Path, description = "coupon code, with or without hyphens")),
+    responses(
+        (status = 200, body = CouponInfo),
+        (status = 404, description = "PART_017 no such coupon", body = ErrorBody),
+    ))]
+async fn coupon_info(
+    State(shared): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<CouponInfo>, ApiError> {
+    Ok(Json(shared.service.coupon_info(&code).await?))
+}
+
+/// Redeem a winner's coupon at the counter: the event's owner only, once,
+/// before the claim deadline.
+#[utoipa::path(post, path = "/api/coupons/{code}/redeem", tag = "participation", security(("bearer" = [])),
+    params(("code" = String, Path, description = "coupon code, with or without hyphens")),
+    responses(
+        (status = 200, body = Redeemed),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "PART_003 another owner's coupon", body = ErrorBody),
+        (status = 404, description = "PART_017 unknown or malformed code", body = ErrorBody),
+        (status = 409, description = "PART_014 redeemed already (the message says when), PART_015 past the claim deadline or passed to a reserve", body = ErrorBody),
+    ))]
+async fn redeem_coupon(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<Redeemed>, ApiError> {
+    Ok(Json(shared.service.redeem(auth.user_id, &code).await?))
+}
+
+/// Winners' and reserves' full contacts, for the event's owner, after the
+/// draw; every read is recorded (who, when) and listed.
+#[utoipa::path(get, path = "/api/events/{id}/winners/contacts", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = WinnerContacts),
+        (status = 401, body = ErrorBody), (status = 403, description = "PART_003", body = ErrorBody),
+        (status = 404, description = "PART_404, PART_012 not drawn yet", body = ErrorBody),
+    ))]
+async fn winner_contacts(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<WinnerContacts>, ApiError> {
+    Ok(Json(
+        shared
+            .service
+            .contacts(auth.user_id, &event_id(id)?)
+            .await?,
+    ))
+}
+
+/// After the claim deadline: each unclaimed prize passes to the next reserve
+/// in drawn order, with a new coupon.
+#[utoipa::path(post, path = "/api/events/{id}/winners/replace", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")),
+    responses(
+        (status = 200, body = Vec<PassedView>),
+        (status = 401, body = ErrorBody), (status = 403, description = "PART_003", body = ErrorBody),
+        (status = 404, description = "PART_404, PART_012 not drawn yet", body = ErrorBody),
+        (status = 409, description = "PART_016 nothing unclaimed past its deadline (or no reserve left)", body = ErrorBody),
+    ))]
+async fn pass_unclaimed(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Vec<PassedView>>, ApiError> {
+    Ok(Json(
+        shared
+            .service
+            .pass_unclaimed(auth.user_id, &event_id(id)?)
+            .await?,
     ))
 }

@@ -1,6 +1,7 @@
 //! Participation service: customers' entries (UFR-PART-010), the owner's
 //! participant list (UFR-PART-020) and the auditable winner draw (UFR-PART-030).
 
+pub mod coupon;
 pub mod directory;
 pub mod domain;
 pub mod draw;
@@ -8,6 +9,7 @@ pub mod drawing;
 pub mod erasure;
 pub mod http;
 pub mod intake;
+pub mod prizes;
 pub mod proof;
 pub mod service;
 pub mod store;
@@ -49,6 +51,8 @@ pub struct ParticipationConfig {
     pub winner_data_retention_days: i64,
     /// How often the erasure job runs.
     pub erasure_interval_secs: u64,
+    /// Origin of the public pages put in claim links; empty: this process.
+    pub public_url: String,
 }
 
 impl Default for ParticipationConfig {
@@ -60,6 +64,7 @@ impl Default for ParticipationConfig {
             event_url: String::new(),
             winner_data_retention_days: 30,
             erasure_interval_secs: 3600,
+            public_url: String::new(),
         }
     }
 }
@@ -105,6 +110,11 @@ pub fn module(deps: &Deps) -> Module {
         deps.clock.clone(),
         directory::EventDirectory::new(&event_url),
         config.winner_data_retention_days.max(0),
+        if config.public_url.is_empty() {
+            deps.base_url.clone()
+        } else {
+            config.public_url.clone()
+        },
     ));
     tasks.push(erasure::spawn(
         service.clone(),

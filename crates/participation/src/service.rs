@@ -44,6 +44,17 @@ pub enum PartError {
     InvalidWinnerCount(String),
     #[error("not drawn yet")]
     NotDrawn,
+    #[error("unknown coupon")]
+    UnknownCoupon,
+    /// Redeemed before, at this time (RFC 3339).
+    #[error("coupon redeemed at {0}")]
+    CouponRedeemed(String),
+    /// Past its deadline; `true` when its prize passed to a reserve.
+    #[error("coupon expired (passed on: {0})")]
+    CouponExpired(bool),
+    /// No prize can pass yet; `true` when coupons are still within their deadline.
+    #[error("nothing to pass (coupons still usable: {0})")]
+    NothingToPass(bool),
     /// Work that failed on our side outside the database (a crashed blocking task).
     #[error("internal: {0}")]
     Internal(String),
@@ -76,6 +87,8 @@ pub struct ParticipationService {
     directory: EventDirectory,
     /// Days winners' data is kept after the claim deadline.
     pub(crate) winner_retention_days: i64,
+    /// Origin of the public pages (claim links).
+    pub(crate) public_url: String,
 }
 
 impl ParticipationService {
@@ -85,6 +98,7 @@ impl ParticipationService {
         clock: Clock,
         directory: EventDirectory,
         winner_retention_days: i64,
+        public_url: String,
     ) -> ParticipationService {
         ParticipationService {
             store,
@@ -92,6 +106,7 @@ impl ParticipationService {
             clock,
             directory,
             winner_retention_days,
+            public_url: public_url.trim_end_matches('/').to_string(),
         }
     }
 

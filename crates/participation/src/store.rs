@@ -8,10 +8,12 @@
 //! of an event are always numbers 1..=entry_count. Other events do not wait.
 
 mod batch;
+mod coupons;
 mod draws;
 mod events;
 
 pub use batch::EntryResult;
+pub use coupons::{CouponRow, NewCoupon, PassedPrize};
 pub use draws::{DrawRow, ErasureCounts, RESERVE, WINNER};
 pub use events::SeedOffer;
 

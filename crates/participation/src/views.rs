@@ -97,6 +97,96 @@ pub struct WinnerView {
     pub rank: i64,
     #[serde(flatten)]
     pub participant: ParticipantView,
+    /// The prize coupon this entrant holds (winners; reserves once a prize passed to them).
+    #[serde(flatten)]
+    pub coupon: Option<CouponView>,
+}
+
+/// A prize coupon as its event's owner sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CouponView {
+    /// Shown in groups: `K7M3QX-9TZB2H-4WQ8NP`.
+    pub coupon_code: String,
+    /// The winner's claim page, `…/c/{code}`.
+    pub claim_url: String,
+    pub claim_deadline: String,
+    /// `USABLE`, `REDEEMED`, `EXPIRED` or `PASSED` (given to a reserve).
+    pub coupon_status: String,
+    pub redeemed_at: Option<String>,
+    /// The prize's place (a passed prize keeps it).
+    pub prize_rank: i64,
+}
+
+/// `GET /api/coupons/{code}`: what the winner's claim page shows; nothing personal.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CouponInfo {
+    pub coupon_code: String,
+    pub event_id: String,
+    pub title: String,
+    pub store_name: String,
+    pub prize: String,
+    pub claim_deadline: String,
+    /// `USABLE`, `REDEEMED`, `EXPIRED` or `PASSED`.
+    pub status: String,
+    pub redeemed_at: Option<String>,
+}
+
+/// The answer of a redemption at the counter.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Redeemed {
+    pub coupon_code: String,
+    pub event_id: String,
+    pub prize: String,
+    pub prize_rank: i64,
+    pub redeemed_at: String,
+    /// The holder's name, so the owner can greet them (masked phone).
+    pub name: String,
+    pub phone_number: String,
+}
+
+/// One prize holder's full contact, for its event's owner only, after the draw.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WinnerContact {
+    pub rank: i64,
+    /// `WINNER` or `RESERVE`.
+    pub drawn_as: String,
+    pub participant_id: String,
+    pub name: String,
+    /// In full: `010-1234-5678`.
+    pub phone_number: String,
+    pub email: Option<String>,
+}
+
+/// A read of winners' contacts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactRead {
+    pub read_by: i64,
+    pub read_at: String,
+    pub shown: i64,
+}
+
+/// `GET /api/events/{id}/winners/contacts`: every read is recorded and listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WinnerContacts {
+    pub items: Vec<WinnerContact>,
+    pub reads: Vec<ContactRead>,
+}
+
+/// One prize passed to a reserve.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PassedView {
+    pub prize_rank: i64,
+    pub from_participant_id: String,
+    pub to_participant_id: String,
+    pub coupon_code: String,
+    pub claim_deadline: String,
 }
 
 /// The weights a draw used.

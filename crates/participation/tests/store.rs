@@ -6,7 +6,7 @@ use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
 use participation::{
     domain::{Entry, EntryInput},
     store::{
-        Closed, DrawRow, EventFact, EventRow, ParticipantFilter, ParticipantRow,
+        Closed, DrawRow, EventFact, EventRow, NewCoupon, ParticipantFilter, ParticipantRow,
         ParticipationStore, RegisterError, SeedOffer,
     },
 };
@@ -392,13 +392,13 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             entrants_erased_count: 0,
             winners_erased_at: None,
         };
-        store.save_draw(&draw).await.expect("first draw");
+        store.save_draw(&draw, &[]).await.expect("first draw");
         let second = DrawRow {
             draw_id: "draw-2".into(),
             ..draw.clone()
         };
         assert!(matches!(
-            store.save_draw(&second).await,
+            store.save_draw(&second, &[]).await,
             Err(StoreError::Conflict(_))
         ));
         let saved = store.draw("evt-l").await.expect("draw").expect("saved");
@@ -650,7 +650,12 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
             entrants_erased_count: 0,
             winners_erased_at: None,
         };
-        store.save_draw(&draw).await.expect("draw");
+        let coupon = NewCoupon {
+            code: "COUPONE1WINNER2345".into(),
+            participant_id: "part-1".into(),
+            prize_rank: 1,
+        };
+        store.save_draw(&draw, &[coupon]).await.expect("draw");
         let saved = store.draw("evt-e").await.expect("draw").expect("row");
         assert_eq!(saved.entrants_erased_count, 3, "{}", db.backend());
         let (rows, total) = store
@@ -690,5 +695,125 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
             .await
             .expect("list");
         assert!(rows.iter().all(|r| r.phone.is_none()));
+    }
+}
+
+#[tokio::test]
+async fn a_coupon_is_redeemed_once_under_a_race_and_an_unclaimed_prize_passes_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
+        let store = std::sync::Arc::new(ParticipationStore::new(db.clone()));
+        let now = Utc::now();
+        store
+            .apply_event("p1", &published("evt-c1", 1), now, &seed())
+            .await
+            .expect("publish");
+        for i in 0..4 {
+            store
+                .register(
+                    "evt-c1",
+                    &format!("part-{i}"),
+                    &entry("김민수", &format!("0108888000{i}"), false),
+                    now,
+                    message,
+                )
+                .await
+                .expect("entry");
+        }
+        let draw = DrawRow {
+            event_id: "evt-c1".into(),
+            draw_id: "draw-c1".into(),
+            drawn_by: 1,
+            drawn_at: now,
+            winner_count: 2,
+            apply_bonus: false,
+            algorithm: participation::draw::ALGORITHM.into(),
+            seed: "00".repeat(32),
+            entry_count: 4,
+            entry_digest: "d".into(),
+            visitor_weight: 1,
+            base_weight: 1,
+            winners: r#"["part-0","part-1"]"#.into(),
+            reserve_count: 2,
+            reserves: r#"["part-2","part-3"]"#.into(),
+            seed_commitment: None,
+            claim_deadline: Some(now + chrono::Duration::days(14)),
+            entrants_erased_at: Some(now),
+            entrants_erased_count: 0,
+            winners_erased_at: None,
+        };
+        let coupons = [
+            NewCoupon {
+                code: "AAAAAABBBBBBCCCCC2".into(),
+                participant_id: "part-0".into(),
+                prize_rank: 1,
+            },
+            NewCoupon {
+                code: "AAAAAABBBBBBCCCCC3".into(),
+                participant_id: "part-1".into(),
+                prize_rank: 2,
+            },
+        ];
+        store.save_draw(&draw, &coupons).await.expect("draw");
+        // Two phones at the counter at the same instant: one redemption.
+        let races: Vec<_> = (0..6)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.redeem("AAAAAABBBBBBCCCCC2", 1, Utc::now()).await })
+            })
+            .collect();
+        let mut won = 0;
+        for race in races {
+            if race.await.expect("join").expect("redeem").is_some() {
+                won += 1;
+            }
+        }
+        assert_eq!(won, 1, "{}", db.backend());
+        // Past the deadline the other coupon cannot be redeemed; its prize passes once.
+        let late = now + chrono::Duration::days(15);
+        assert!(store
+            .redeem("AAAAAABBBBBBCCCCC3", 1, late)
+            .await
+            .expect("late")
+            .is_none());
+        let order = vec!["part-2".to_string(), "part-3".to_string()];
+        let mut n = 0;
+        let passed = store
+            .pass_unclaimed(
+                "evt-c1",
+                &order,
+                late,
+                late + chrono::Duration::days(14),
+                || {
+                    n += 1;
+                    format!("PASSEDCOUPON{n:06}")
+                },
+            )
+            .await
+            .expect("pass");
+        assert_eq!(passed.len(), 1, "only the unclaimed prize");
+        assert_eq!(
+            (
+                passed[0].from.participant_id.as_str(),
+                passed[0].to.participant_id.as_str(),
+                passed[0].to.prize_rank
+            ),
+            ("part-1", "part-2", 2)
+        );
+        let again = store
+            .pass_unclaimed("evt-c1", &order, late, late, || "NEVERUSED000000000".into())
+            .await
+            .expect("again");
+        assert!(again.is_empty(), "a prize passes once");
+        let fresh = store
+            .coupon(&passed[0].to.code)
+            .await
+            .expect("coupon")
+            .expect("row");
+        assert!(store
+            .redeem(&fresh.code, 1, late)
+            .await
+            .expect("redeem")
+            .is_some());
     }
 }

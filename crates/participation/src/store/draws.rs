@@ -6,7 +6,10 @@
 use chrono::{DateTime, Utc};
 use platform::{db::StoreError, with_db};
 
-use super::ParticipationStore;
+use super::{
+    coupons::{insert_coupons, NewCoupon},
+    ParticipationStore,
+};
 
 /// `drawn_as` of a winner.
 pub const WINNER: &str = "WINNER";
@@ -75,11 +78,16 @@ pub struct ErasureCounts {
 /// Blanks an entry's personal data (at `$2`); the row keeps what counts need.
 const ERASE_SET: &str = "name = NULL, phone = NULL, email = NULL, erased_at = $2";
 
+/// Events whose every claim deadline (the draw's, and a passed prize's
+/// later one) is before `$1`.
+const PAST_CLAIMS: &str = "SELECT event_id FROM draws WHERE claim_deadline < $1 \
+     AND event_id NOT IN (SELECT event_id FROM coupons WHERE claim_deadline >= $1)";
+
 impl ParticipationStore {
     /// Records a draw, marks its winners and reserves and erases everyone
     /// else's personal data, in one transaction; `Conflict` when the event
     /// already has a draw (the primary key decides between concurrent draws).
-    pub async fn save_draw(&self, draw: &DrawRow) -> Result<(), StoreError> {
+    pub async fn save_draw(&self, draw: &DrawRow, coupons: &[NewCoupon]) -> Result<(), StoreError> {
         let insert = format!(
             "INSERT INTO draws ({DRAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
              $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
@@ -125,6 +133,10 @@ impl ParticipationStore {
                 }
                 mark.push(")");
                 mark.build().execute(&mut *tx).await.map_err(StoreError::classify)?;
+            }
+            if !coupons.is_empty() {
+                insert_coupons!(&mut *tx, &draw.event_id, coupons, draw.drawn_at, draw.claim_deadline, None::<&str>)
+                    .map_err(StoreError::classify)?;
             }
             let erased = sqlx::query(&format!(
                 "UPDATE participants SET {ERASE_SET} \
@@ -195,17 +207,17 @@ impl ParticipationStore {
             .rows_affected();
             let winners = sqlx::query(&format!(
                 "UPDATE participants SET {ERASE_SET} WHERE erased_at IS NULL AND drawn_as IS NOT NULL \
-                 AND event_id IN (SELECT event_id FROM draws WHERE claim_deadline < $1)"
+                 AND event_id IN ({PAST_CLAIMS})"
             ))
             .bind(deadline_before)
             .bind(now)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            sqlx::query(
+            sqlx::query(&format!(
                 "UPDATE draws SET winners_erased_at = $2 \
-                 WHERE winners_erased_at IS NULL AND claim_deadline < $1",
-            )
+                 WHERE winners_erased_at IS NULL AND event_id IN ({PAST_CLAIMS})"
+            ))
             .bind(deadline_before)
             .bind(now)
             .execute(&mut *tx)
