@@ -15,6 +15,7 @@ mod event_clock_api;
 mod events_api;
 mod ops_api;
 mod participation_api;
+mod prizes_api;
 mod publish_api;
 mod purpose_api;
 mod seed1_messages;
