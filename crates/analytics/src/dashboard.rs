@@ -30,6 +30,38 @@ pub struct EventDashboard {
     pub timeline: Vec<TimelinePoint>,
     pub participant_profile: ParticipantProfile,
     pub roi: RoiView,
+    /// What was measured after the draw, beside the estimates.
+    pub measured: MeasuredView,
+}
+
+/// After the draw, measured rather than estimated: notices, coupons redeemed
+/// at the counter (real store visits), and ROI from those visits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeasuredView {
+    pub notices_sent: i64,
+    pub notices_delivered: i64,
+    pub notices_failed: i64,
+    /// Coupons redeemed: winners who came to the store.
+    pub store_visits: i64,
+    /// Store visits per entry channel.
+    pub visits_by_channel: Vec<ChannelVisits>,
+    pub spend_per_visit: i64,
+    /// Store visits × spend per visit, in won.
+    pub revenue: i64,
+    pub investment: i64,
+    /// `null` (집계 중) until a coupon is redeemed.
+    pub roi: Option<f64>,
+    /// The formula in the owner's words.
+    pub formula: String,
+}
+
+/// Store visits of one entry channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChannelVisits {
+    pub channel: String,
+    pub store_visits: i64,
 }
 
 /// The headline figures. Rates are percentages with one decimal.
@@ -245,7 +277,33 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
         )
         .collect();
     let average = roi.industry.average_roi_pct;
+    let measured_revenue = t.redemptions.saturating_mul(roi.industry.spend_per_visit);
+    let measured = MeasuredView {
+        notices_sent: t.notices_sent,
+        notices_delivered: t.notices_delivered,
+        notices_failed: t.notices_failed,
+        store_visits: t.redemptions,
+        visits_by_channel: s
+            .entries
+            .iter()
+            .filter(|e| e.redemptions > 0)
+            .map(|e| ChannelVisits {
+                channel: e.channel.clone(),
+                store_visits: e.redemptions,
+            })
+            .collect(),
+        spend_per_visit: roi.industry.spend_per_visit,
+        revenue: measured_revenue,
+        investment: roi.investment,
+        roi: (t.redemptions > 0)
+            .then(|| domain::roi_pct(measured_revenue, roi.investment))
+            .flatten(),
+        formula:
+            "측정 ROI = (쿠폰 사용 방문 수 × 1회 방문 평균 결제액 − 투자 비용) ÷ 투자 비용 × 100"
+                .to_string(),
+    };
     EventDashboard {
+        measured,
         event_id: s.info.event_id.clone(),
         owner_id: s.info.owner_id,
         title: s.info.title.clone(),

@@ -18,6 +18,7 @@ fn entries(channel: &str, participants: i64, visitors: i64, consents: i64) -> Ch
         participants,
         store_visitors: visitors,
         marketing_consents: consents,
+        redemptions: 0,
     }
 }
 
@@ -63,6 +64,10 @@ fn snapshot() -> Snapshot {
             marketing_consents: 1,
             ended_at: None,
             version: 9,
+            redemptions: 0,
+            notices_sent: 0,
+            notices_delivered: 0,
+            notices_failed: 0,
         },
         entries: vec![
             entries("DIRECT", 1, 1, 0),
@@ -206,4 +211,37 @@ fn the_owner_overview_sums_events_and_names_the_best_channel() {
         ("RINGOBIZ", 11, 100)
     );
     assert_eq!(owner_dashboard(7, &[]).best_channel, None);
+}
+
+#[test]
+fn measured_roi_waits_for_a_redemption_then_counts_visits_by_channel() {
+    let d = event_dashboard(&snapshot());
+    assert_eq!(
+        (d.measured.store_visits, d.measured.roi),
+        (0, None),
+        "집계 중 until a coupon is used"
+    );
+    let mut s = snapshot();
+    s.totals.redemptions = 2;
+    s.totals.notices_sent = 3;
+    s.totals.notices_delivered = 2;
+    s.totals.notices_failed = 1;
+    s.entries[1].redemptions = 2;
+    let d = event_dashboard(&s);
+    let m = &d.measured;
+    assert_eq!(
+        (m.notices_sent, m.notices_delivered, m.notices_failed),
+        (3, 2, 1)
+    );
+    assert_eq!(m.revenue, 2 * m.spend_per_visit);
+    assert_eq!(m.investment, d.roi.investment.total);
+    assert_eq!(m.roi, crate::domain::roi_pct(m.revenue, m.investment));
+    assert_eq!(
+        m.visits_by_channel,
+        vec![ChannelVisits {
+            channel: "INSTAGRAM".into(),
+            store_visits: 2
+        }]
+    );
+    assert!(m.formula.contains("쿠폰 사용 방문 수"));
 }

@@ -10,8 +10,8 @@ use platform::{
 mod entries;
 
 use crate::store_sql::{
-    ENTRY_PG, UPSERT_CHANNEL_ENTRY, UPSERT_DISTRIBUTED, UPSERT_EVENT, UPSERT_HOUR, UPSERT_STATS,
-    UPSERT_TOTALS,
+    ADD_AFTER_DRAW, ENTRY_PG, UPSERT_CHANNEL_ENTRY, UPSERT_CHANNEL_REDEMPTION, UPSERT_DISTRIBUTED,
+    UPSERT_EVENT, UPSERT_HOUR, UPSERT_STATS, UPSERT_TOTALS,
 };
 
 /// An event as `EventPublished` described it.
@@ -49,6 +49,11 @@ pub struct Totals {
     pub ended_at: Option<DateTime<Utc>>,
     /// Grows with every transaction that applied messages about the event.
     pub version: i64,
+    /// Winners' coupons redeemed at the counter: measured store visits.
+    pub redemptions: i64,
+    pub notices_sent: i64,
+    pub notices_delivered: i64,
+    pub notices_failed: i64,
 }
 
 /// Entries that came through one channel (or `DIRECT`).
@@ -58,6 +63,8 @@ pub struct ChannelEntries {
     pub participants: i64,
     pub store_visitors: i64,
     pub marketing_consents: i64,
+    /// Coupons redeemed by winners who came through this channel.
+    pub redemptions: i64,
 }
 
 /// One channel's distribution outcome and latest reported figures.
@@ -113,6 +120,16 @@ pub enum Fact {
         calls: i64,
         at: DateTime<Utc>,
     },
+    /// A winner's coupon redeemed; `channel` is the holder's entry channel or `DIRECT`.
+    Redeemed {
+        event_id: String,
+        channel: String,
+    },
+    /// A winner notice reached `status` (`SENT`, `DELIVERED` or `FAILED`).
+    Notice {
+        event_id: String,
+        status: String,
+    },
 }
 
 impl Fact {
@@ -123,7 +140,9 @@ impl Fact {
             Fact::Ended { event_id, .. }
             | Fact::Entry { event_id, .. }
             | Fact::Distributed { event_id, .. }
-            | Fact::Stats { event_id, .. } => event_id,
+            | Fact::Stats { event_id, .. }
+            | Fact::Redeemed { event_id, .. }
+            | Fact::Notice { event_id, .. } => event_id,
         }
     }
 }
@@ -246,6 +265,14 @@ impl AnalyticsStore {
                             .await?;
                     }
                 }
+                Fact::Redeemed { event_id, channel } => {
+                    sqlx::query(UPSERT_CHANNEL_REDEMPTION)
+                        .bind(event_id)
+                        .bind(channel)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Fact::Notice { .. } => {}
                 Fact::Stats { event_id, channel, views, clicks, calls, at } => {
                     sqlx::query(UPSERT_STATS)
                         .bind(event_id)
@@ -267,6 +294,26 @@ impl AnalyticsStore {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            let after_draw = match fact {
+                Fact::Redeemed { .. } => Some([1, 0, 0, 0]),
+                Fact::Notice { status, .. } => match status.as_str() {
+                    "SENT" => Some([0, 1, 0, 0]),
+                    "DELIVERED" => Some([0, 0, 1, 0]),
+                    "FAILED" => Some([0, 0, 0, 1]),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some([redeemed, sent, delivered, failed]) = after_draw {
+                sqlx::query(ADD_AFTER_DRAW)
+                    .bind(fact.event_id())
+                    .bind(redeemed)
+                    .bind(sent)
+                    .bind(delivered)
+                    .bind(failed)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             true
         });
@@ -290,7 +337,8 @@ impl AnalyticsStore {
     pub async fn snapshot(&self, event_id: &str) -> Result<Option<Snapshot>, StoreError> {
         let snapshot = with_db!(&self.db, pool => {
             let totals: Option<Totals> = sqlx::query_as(
-                "SELECT participants, store_visitors, marketing_consents, ended_at, version \
+                "SELECT participants, store_visitors, marketing_consents, ended_at, version, \
+                 redemptions, notices_sent, notices_delivered, notices_failed \
                  FROM event_totals WHERE event_id = $1",
             )
             .bind(event_id)
@@ -308,7 +356,7 @@ impl AnalyticsStore {
                 None => None,
                 Some(info) => {
                     let entries: Vec<ChannelEntries> = sqlx::query_as(
-                        "SELECT channel, participants, store_visitors, marketing_consents \
+                        "SELECT channel, participants, store_visitors, marketing_consents, redemptions \
                          FROM channel_participants WHERE event_id = $1 ORDER BY channel",
                     )
                     .bind(event_id)

@@ -71,3 +71,14 @@ pub const ENTRY_PG: &str = "WITH fresh AS ( \
        marketing_consents = event_totals.marketing_consents + excluded.marketing_consents, \
        version = event_totals.version + 1, updated_at = excluded.updated_at) \
      SELECT COUNT(*) FROM fresh";
+
+/// A redeemed coupon under its holder's entry channel.
+pub const UPSERT_CHANNEL_REDEMPTION: &str = "INSERT INTO channel_participants (event_id, channel, \
+     participants, store_visitors, marketing_consents, redemptions) VALUES ($1, $2, 0, 0, 0, 1) \
+     ON CONFLICT (event_id, channel) DO UPDATE SET \
+     redemptions = channel_participants.redemptions + 1";
+
+/// After the draw: $2 redemptions, $3 notices sent, $4 delivered, $5 failed to add.
+pub const ADD_AFTER_DRAW: &str = "UPDATE event_totals SET redemptions = redemptions + $2, \
+     notices_sent = notices_sent + $3, notices_delivered = notices_delivered + $4, \
+     notices_failed = notices_failed + $5 WHERE event_id = $1";

@@ -16,7 +16,9 @@ use contracts::{
     analytics::ChannelStatsReported,
     channels::Channel,
     distribution::DistributionCompleted,
-    messages::{EventEnded, EventPublished, ParticipantRegistered},
+    messages::{
+        CouponRedeemed, EventEnded, EventPublished, ParticipantRegistered, WinnerNoticeUpdated,
+    },
     topics,
 };
 use platform::bus::{Bus, BusError, Delivery, MessageHandler, Outcome};
@@ -113,6 +115,14 @@ fn fact(event_type: &str, payload: &str) -> Option<Fact> {
                 event_id: m.event_id,
             })
         }
+        "CouponRedeemed" => parse::<CouponRedeemed>(payload).map(|m| Fact::Redeemed {
+            channel: domain::entry_channel(m.channel.as_deref()).to_string(),
+            event_id: m.event_id,
+        }),
+        "WinnerNoticeUpdated" => parse::<WinnerNoticeUpdated>(payload).map(|m| Fact::Notice {
+            event_id: m.event_id,
+            status: m.status,
+        }),
         "ChannelStatsReported" => parse::<ChannelStatsReported>(payload)
             .filter(|m| Channel::parse(&m.channel).is_some())
             .map(|m| Fact::Stats {

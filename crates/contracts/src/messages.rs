@@ -189,6 +189,49 @@ impl BusMessage for ParticipantRegistered {
     }
 }
 
+/// Published on `participant-topic` when a winner's coupon is redeemed at
+/// the counter: a measured store visit. No personal data.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CouponRedeemed {
+    pub event_id: String,
+    pub participant_id: String,
+    pub prize_rank: i64,
+    /// The entry channel of the holder, when known.
+    pub channel: Option<String>,
+    pub redeemed_at: String,
+}
+
+impl BusMessage for CouponRedeemed {
+    const EVENT_TYPE: &'static str = "CouponRedeemed";
+    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
+/// Published on `participant-topic` when a winner notice changes state
+/// (`SENT`, `DELIVERED`, `FAILED`). No personal data.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct WinnerNoticeUpdated {
+    pub event_id: String,
+    pub notice_id: String,
+    pub participant_id: String,
+    /// `SMS` or `ALIMTALK`.
+    pub channel: String,
+    pub status: String,
+    pub at: String,
+}
+
+impl BusMessage for WinnerNoticeUpdated {
+    const EVENT_TYPE: &'static str = "WinnerNoticeUpdated";
+    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,7 +84,7 @@ pub fn module(deps: &Deps) -> Module {
     let store = store::ParticipationStore::new(deps.db.clone());
     let (intake, writers) = intake::Intake::start(
         store.clone(),
-        outbox,
+        outbox.clone(),
         service::message,
         intake::IntakeOptions {
             writers: config.entry_writers,
@@ -115,6 +115,7 @@ pub fn module(deps: &Deps) -> Module {
         } else {
             config.public_url.clone()
         },
+        outbox,
     ));
     tasks.push(erasure::spawn(
         service.clone(),

@@ -4,7 +4,7 @@
 //! passing to the reserves.
 
 use chrono::{DateTime, Utc};
-use contracts::messages::rfc3339;
+use contracts::messages::{rfc3339, CouponRedeemed, Envelope};
 
 use crate::{
     coupon::CouponCode,
@@ -91,7 +91,19 @@ impl ParticipationService {
             .ok_or(PartError::UnknownCoupon)?;
         let event = self.owned(user_id, &coupon.event_id).await?;
         let now = self.clock.now();
-        let Some(redeemed) = self.store.redeem(code.as_str(), user_id, now).await? else {
+        let redeemed = self
+            .store
+            .redeem(code.as_str(), user_id, now, |row, channel| {
+                Envelope::wrap(&CouponRedeemed {
+                    event_id: row.event_id.clone(),
+                    participant_id: row.participant_id.clone(),
+                    prize_rank: row.prize_rank,
+                    channel,
+                    redeemed_at: rfc3339(now),
+                })
+            })
+            .await?;
+        let Some((redeemed, message)) = redeemed else {
             // Lost a race or not usable: say why from the row as it is now.
             let current = self.store.coupon(code.as_str()).await?.unwrap_or(coupon);
             return Err(match current.redeemed_at {
@@ -99,6 +111,7 @@ impl ParticipationService {
                 None => PartError::CouponExpired(current.passed_at.is_some()),
             });
         };
+        self.outbox.send(std::slice::from_ref(&message)).await;
         let holder = self
             .store
             .participants_by_id(

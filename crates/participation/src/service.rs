@@ -89,6 +89,8 @@ pub struct ParticipationService {
     pub(crate) winner_retention_days: i64,
     /// Origin of the public pages (claim links).
     pub(crate) public_url: String,
+    /// Sends messages right after their commit (the relay re-sends the rest).
+    pub(crate) outbox: platform::outbox::Outbox,
 }
 
 impl ParticipationService {
@@ -99,6 +101,7 @@ impl ParticipationService {
         directory: EventDirectory,
         winner_retention_days: i64,
         public_url: String,
+        outbox: platform::outbox::Outbox,
     ) -> ParticipationService {
         ParticipationService {
             store,
@@ -107,6 +110,7 @@ impl ParticipationService {
             directory,
             winner_retention_days,
             public_url: public_url.trim_end_matches('/').to_string(),
+            outbox,
         }
     }
 

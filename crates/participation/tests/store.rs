@@ -42,6 +42,16 @@ fn day(offset: i64) -> String {
         .to_string()
 }
 
+fn redeemed(row: &participation::store::CouponRow, channel: Option<String>) -> Envelope {
+    Envelope::wrap(&contracts::messages::CouponRedeemed {
+        event_id: row.event_id.clone(),
+        participant_id: row.participant_id.clone(),
+        prize_rank: row.prize_rank,
+        channel,
+        redeemed_at: rfc3339(row.issued_at),
+    })
+}
+
 fn seed() -> SeedOffer {
     let (seed, commitment) = participation::draw::new_committed_seed();
     SeedOffer { seed, commitment }
@@ -759,7 +769,11 @@ async fn a_coupon_is_redeemed_once_under_a_race_and_an_unclaimed_prize_passes_on
         let races: Vec<_> = (0..6)
             .map(|_| {
                 let store = store.clone();
-                tokio::spawn(async move { store.redeem("AAAAAABBBBBBCCCCC2", 1, Utc::now()).await })
+                tokio::spawn(async move {
+                    store
+                        .redeem("AAAAAABBBBBBCCCCC2", 1, Utc::now(), redeemed)
+                        .await
+                })
             })
             .collect();
         let mut won = 0;
@@ -772,7 +786,7 @@ async fn a_coupon_is_redeemed_once_under_a_race_and_an_unclaimed_prize_passes_on
         // Past the deadline the other coupon cannot be redeemed; its prize passes once.
         let late = now + chrono::Duration::days(15);
         assert!(store
-            .redeem("AAAAAABBBBBBCCCCC3", 1, late)
+            .redeem("AAAAAABBBBBBCCCCC3", 1, late, redeemed)
             .await
             .expect("late")
             .is_none());
@@ -810,10 +824,19 @@ async fn a_coupon_is_redeemed_once_under_a_race_and_an_unclaimed_prize_passes_on
             .await
             .expect("coupon")
             .expect("row");
-        assert!(store
-            .redeem(&fresh.code, 1, late)
+        let before = outbox_len(&db).await;
+        let (_, envelope) = store
+            .redeem(&fresh.code, 1, late, redeemed)
             .await
             .expect("redeem")
-            .is_some());
+            .expect("redeemed");
+        assert_eq!(
+            outbox_len(&db).await,
+            before + 1,
+            "the redemption's message commits with it"
+        );
+        assert!(
+            envelope.payload.contains("CouponRedeemed") && !envelope.payload.contains("0108888")
+        );
     }
 }

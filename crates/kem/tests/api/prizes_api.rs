@@ -122,6 +122,24 @@ async fn each_winner_gets_a_coupon_redeemed_once_by_the_owner_before_the_deadlin
     );
     let info = t.get(&format!("/api/coupons/{code}"), None).await.body;
     assert_eq!(info["status"], "REDEEMED");
+    // The redemption is a measured store visit on the dashboard, with ROI from it.
+    let mut measured = Value::Null;
+    for _ in 0..100 {
+        let d = t
+            .get(
+                &format!("/api/analytics/events/{id}/dashboard"),
+                Some(&token),
+            )
+            .await;
+        measured = d.body["measured"].clone();
+        if measured["storeVisits"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(measured["storeVisits"], 1, "{measured}");
+    assert!(measured["roi"].is_number(), "{measured}");
+    assert_eq!(measured["revenue"], measured["spendPerVisit"]);
 
     // After the deadline (7 days): 409 PART_015.
     t.app.clock.advance(Duration::days(8));

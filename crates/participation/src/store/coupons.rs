@@ -3,7 +3,8 @@
 //! at the same instant, the database lets exactly one through.
 
 use chrono::{DateTime, Utc};
-use platform::{db::StoreError, with_db};
+use contracts::messages::Envelope;
+use platform::{db::StoreError, outbox_insert, with_db};
 
 use super::ParticipationStore;
 
@@ -81,27 +82,44 @@ impl ParticipationStore {
     }
 
     /// Marks the coupon redeemed at `now` by `owner_id` if it is usable
-    /// (not redeemed, not passed on, not past its deadline); the updated row,
-    /// or `None` when it was not.
+    /// (not redeemed, not passed on, not past its deadline), with the
+    /// message `message(row, holder's entry channel)` in the outbox; the
+    /// updated row and message, or `None` when it was not usable.
     pub async fn redeem(
         &self,
         code: &str,
         owner_id: i64,
         now: DateTime<Utc>,
-    ) -> Result<Option<CouponRow>, StoreError> {
+        message: impl Fn(&CouponRow, Option<String>) -> Envelope,
+    ) -> Result<Option<(CouponRow, Envelope)>, StoreError> {
         let sql = format!(
             "UPDATE coupons SET redeemed_at = $2, redeemed_by = $3 WHERE code = $1 \
              AND redeemed_at IS NULL AND passed_at IS NULL AND claim_deadline > $2 \
              RETURNING {COUPON_COLUMNS}"
         );
-        Ok(with_db!(&self.db, pool => {
-            sqlx::query_as::<_, CouponRow>(&sql)
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let Some(row) = sqlx::query_as::<_, CouponRow>(&sql)
                 .bind(code)
                 .bind(now)
                 .bind(owner_id)
-                .fetch_optional(pool)
-                .await
-        })?)
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let channel: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT channel FROM participants WHERE event_id = $1 AND participant_id = $2",
+            )
+            .bind(&row.event_id)
+            .bind(&row.participant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let envelope = message(&row, channel.flatten());
+            outbox_insert!(&mut *tx, envelope).await?;
+            tx.commit().await?;
+            Ok(Some((row, envelope)))
+        })
     }
 
     /// Passes each prize whose coupon went unclaimed past its deadline to the
