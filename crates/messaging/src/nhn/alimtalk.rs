@@ -107,7 +107,10 @@ impl NoticeProvider for NhnAlimtalk {
             Err(Ok(h)) if h.code == SAME_IDEMPOTENCY_KEY => {
                 // Sent before (a retry after a lost answer): the first one stands.
                 let since = Utc::now() - chrono::Duration::hours(1);
-                return match self.find(&msg.idempotency_key, &msg.recipient, since).await? {
+                return match self
+                    .find(&msg.idempotency_key, &msg.recipient, since)
+                    .await?
+                {
                     Some(found) => Ok(found),
                     None => Err(SendError::Retryable(
                         "NHN 알림톡 saw this key but lists no message yet".into(),
@@ -123,7 +126,10 @@ impl NoticeProvider for NhnAlimtalk {
             .and_then(|l| l.first())
             .cloned()
             .unwrap_or(Value::Null);
-        let code = result.get("resultCode").and_then(Value::as_i64).unwrap_or(0);
+        let code = result
+            .get("resultCode")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         if code != 0 {
             return Err(classify(Header {
                 ok: false,
@@ -131,9 +137,8 @@ impl NoticeProvider for NhnAlimtalk {
                 message: text(&result, "resultMessage"),
             }));
         }
-        accepted(&result, message.get("requestId").and_then(Value::as_str)).ok_or_else(|| {
-            SendError::Retryable("NHN 알림톡 accepted without a request id".into())
-        })
+        accepted(&result, message.get("requestId").and_then(Value::as_str))
+            .ok_or_else(|| SendError::Retryable("NHN 알림톡 accepted without a request id".into()))
     }
 
     async fn find(

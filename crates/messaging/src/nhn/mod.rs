@@ -33,7 +33,10 @@ pub fn grouping_key(idempotency_key: &str) -> String {
     if fits {
         idempotency_key.to_string()
     } else {
-        format!("k-{}", hex::encode(Sha256::digest(idempotency_key.as_bytes())))
+        format!(
+            "k-{}",
+            hex::encode(Sha256::digest(idempotency_key.as_bytes()))
+        )
     }
 }
 

@@ -171,7 +171,10 @@ impl NoticeProvider for NhnSms {
             .cloned()
             .unwrap_or(Value::Null);
         // A per-recipient failure carries the same result codes as the header.
-        let code = result.get("resultCode").and_then(Value::as_i64).unwrap_or(0);
+        let code = result
+            .get("resultCode")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         if code != 0 {
             return Err(classify(Header {
                 ok: false,

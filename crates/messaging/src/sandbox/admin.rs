@@ -59,7 +59,11 @@ async fn list(State(sb): State<Arc<Sandbox>>) -> Response {
         }
         Err(e) => {
             tracing::error!(error = %e, "messaging sandbox store failed");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            )
         }
     }
 }

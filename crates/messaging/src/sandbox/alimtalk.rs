@@ -61,7 +61,12 @@ struct Recipient {
 pub fn kst_date(value: &str, format: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(value, format).ok()?;
     let korea = chrono::FixedOffset::east_opt(9 * 3600)?;
-    Some(korea.from_local_datetime(&naive).single()?.with_timezone(&Utc))
+    Some(
+        korea
+            .from_local_datetime(&naive)
+            .single()?
+            .with_timezone(&Utc),
+    )
 }
 
 /// Documented: -1000 invalid appKey, -1001 invalid secretKey.
@@ -96,20 +101,40 @@ async fn send(
         return answer;
     }
     let Ok(Json(req)) = body else {
-        return failure(StatusCode::OK, 4, "Parameter verification failed: invalid JSON");
+        return failure(
+            StatusCode::OK,
+            4,
+            "Parameter verification failed: invalid JSON",
+        );
     };
     if req.sender_key != sb.config.alimtalk_sender_key.expose() {
         return failure(StatusCode::OK, -2017, "Not exist plus friend.");
     }
     if req.template_code.is_empty() {
-        return failure(StatusCode::OK, -2001, "The 'templateCode' must not be blank.");
+        return failure(
+            StatusCode::OK,
+            -2001,
+            "The 'templateCode' must not be blank.",
+        );
     }
     if req.recipient_list.is_empty() || req.recipient_list.len() > 1_000 {
-        return failure(StatusCode::OK, -2004, "The 'recipientList' must be between 1 and 1000.");
+        return failure(
+            StatusCode::OK,
+            -2004,
+            "The 'recipientList' must be between 1 and 1000.",
+        );
     }
     // Inferred: the guide has no code of its own for a malformed number.
-    if req.recipient_list.iter().any(|r| !korean_mobile(&r.recipient_no)) {
-        return failure(StatusCode::OK, 4, "Parameter verification failed: recipientNo");
+    if req
+        .recipient_list
+        .iter()
+        .any(|r| !korean_mobile(&r.recipient_no))
+    {
+        return failure(
+            StatusCode::OK,
+            4,
+            "Parameter verification failed: recipientNo",
+        );
     }
     let template = sb.config.alimtalk_templates.get(&req.template_code);
     let request = request_id();
@@ -202,7 +227,11 @@ async fn list(
     let date = |name: &str| given(name).map(|v| kst_date(&v, "%Y-%m-%d %H:%M"));
     let (from, to) = (date("startRequestDate"), date("endRequestDate"));
     if matches!(from, Some(None)) || matches!(to, Some(None)) {
-        return failure(StatusCode::OK, 4, "Parameter verification failed: date format");
+        return failure(
+            StatusCode::OK,
+            4,
+            "Parameter verification failed: date format",
+        );
     }
     let request_id = given("requestId");
     if request_id.is_none() && (from.is_none() || to.is_none()) {
@@ -245,7 +274,11 @@ async fn one(
         return answer;
     }
     let Ok(seq) = seq.parse::<i64>() else {
-        return failure(StatusCode::OK, 4, "Parameter verification failed: recipientSeq");
+        return failure(
+            StatusCode::OK,
+            4,
+            "Parameter verification failed: recipientSeq",
+        );
     };
     match sb.store.get("alimtalk", &request_id, seq).await {
         Ok(Some(m)) => success(json!({"message": view(&m)})),

@@ -96,7 +96,11 @@ pub fn success(rest: Value) -> Response {
 /// An unsuccessful NHN answer. NHN reports request errors in the header
 /// with HTTP 200 (inferred from the guides, which show only the header).
 pub fn failure(status: StatusCode, code: i64, message: &str) -> Response {
-    (status, Json(json!({"header": header(false, code, message)}))).into_response()
+    (
+        status,
+        Json(json!({"header": header(false, code, message)})),
+    )
+        .into_response()
 }
 
 /// Applies the knobs and the credential check: outage → 503 at once; bad
@@ -126,9 +130,7 @@ pub async fn gate(knobs: &KnobBoard, auth: Result<(), Response>) -> Result<(), R
 
 /// Whether `no` is a Korean mobile number: digits, `01x`, 10 or 11 long.
 pub fn korean_mobile(no: &str) -> bool {
-    no.starts_with("01")
-        && (10..=11).contains(&no.len())
-        && no.chars().all(|c| c.is_ascii_digit())
+    no.starts_with("01") && (10..=11).contains(&no.len()) && no.chars().all(|c| c.is_ascii_digit())
 }
 
 /// An NHN-style request id: `yyyyMMddHHmmss` (Korea time) and 11 random

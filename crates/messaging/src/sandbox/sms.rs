@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{
-    dedupe_key,
+    dedupe_key, internal,
     knobs::{failure, gate, korean_mobile, request_id, success},
     store::{Filter, Received, Status},
-    internal, Sandbox, LIST_LIMIT,
+    Sandbox, LIST_LIMIT,
 };
 
 pub fn router() -> Router<Arc<Sandbox>> {
@@ -75,7 +75,11 @@ async fn checked(sb: &Sandbox, app_key: &str, headers: &HeaderMap) -> Result<(),
     } else if sb.config.sms_secret_key.is_empty()
         || secret != Some(sb.config.sms_secret_key.expose())
     {
-        Err(failure(StatusCode::OK, -1000, "Invalid appkey or secretKey."))
+        Err(failure(
+            StatusCode::OK,
+            -1000,
+            "Invalid appkey or secretKey.",
+        ))
     } else {
         Ok(())
     };
@@ -101,15 +105,27 @@ async fn send(
         return failure(StatusCode::OK, -2014, "Title or body is missing");
     }
     if req.send_no != sb.config.sms_send_no {
-        return failure(StatusCode::OK, -2312, "Sender number is missing or unregistered");
+        return failure(
+            StatusCode::OK,
+            -2312,
+            "Sender number is missing or unregistered",
+        );
     }
     if req.recipient_list.is_empty() {
         return failure(StatusCode::OK, -2001, "Recipient is missing");
     }
     if req.recipient_list.len() > 1_000 {
-        return failure(StatusCode::OK, -2016, "The number of recipients is over 1,000");
+        return failure(
+            StatusCode::OK,
+            -2016,
+            "The number of recipients is over 1,000",
+        );
     }
-    if req.recipient_list.iter().any(|r| !korean_mobile(&r.recipient_no)) {
+    if req
+        .recipient_list
+        .iter()
+        .any(|r| !korean_mobile(&r.recipient_no))
+    {
         return failure(StatusCode::OK, -2019, "Recipient number is invalid");
     }
     let request = request_id();
@@ -169,7 +185,8 @@ fn view(m: &Received) -> Value {
         Status::Delivered => ("3", "successful", "1000", "successful"),
         Status::Failed => ("0", "failed", "3001", "No subscriber available"),
     };
-    let format = "%Y-%m-%d %H:%M:%S%.1f";
+    // As the guide shows it: `2018-08-10 10:06:30.0`.
+    let format = "%Y-%m-%d %H:%M:%S.0";
     json!({
         "requestId": m.request_id,
         "requestDate": crate::nhn::kst(m.received_at, format),
@@ -236,11 +253,7 @@ async fn list(
         .clamp(1, LIST_LIMIT);
     match sb.store.list("sms", &filter, LIST_LIMIT).await {
         Ok(rows) => {
-            let rows: Vec<Value> = rows
-                .iter()
-                .filter(|m| m.kind == kind)
-                .map(view)
-                .collect();
+            let rows: Vec<Value> = rows.iter().filter(|m| m.kind == kind).map(view).collect();
             let total = rows.len();
             let page: Vec<Value> = rows.into_iter().take(page_size as usize).collect();
             success(json!({"body": {

@@ -161,9 +161,8 @@ impl MessageStore {
         let from = f
             .from
             .unwrap_or_else(|| Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap());
-        let to = f
-            .to
-            .unwrap_or_else(|| Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).unwrap());
+        let to =
+            f.to.unwrap_or_else(|| Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).unwrap());
         let sql = format!(
             "SELECT {COLUMNS} FROM received_messages \
              WHERE product = $1 AND received_at >= $2 AND received_at <= $3 \
