@@ -3,7 +3,7 @@
 -- key never records a second message.
 CREATE TABLE received_messages (
     request_id              TEXT NOT NULL,
-    recipient_seq           INTEGER NOT NULL,
+    recipient_seq           BIGINT NOT NULL,
     product                 TEXT NOT NULL CHECK (product IN ('sms', 'alimtalk')),
     kind                    TEXT NOT NULL CHECK (kind IN ('SMS', 'LMS', 'ALIMTALK')),
     dedupe_key              TEXT NOT NULL,
