@@ -65,6 +65,11 @@ const SERVICES: &[ServiceDef] = &[
         module: channel_sandbox::module,
     },
     ServiceDef {
+        name: messaging::sandbox::NAME,
+        migrations: messaging::sandbox::migrations,
+        module: messaging::sandbox::module,
+    },
+    ServiceDef {
         name: participation::NAME,
         migrations: participation::migrations,
         module: participation::module,

@@ -1,0 +1,14 @@
+//! Winner notices by SMS and KakaoTalk 알림톡: the provider interface the
+//! notice use case sends through ([`provider`]), the NHN Cloud Notification
+//! adapters ([`nhn`]), their settings ([`config`]) and a local sandbox
+//! speaking the same APIs ([`sandbox`], the adapters' default target).
+
+pub mod config;
+pub mod nhn;
+pub mod provider;
+pub mod sandbox;
+
+pub use config::MessagingConfig;
+pub use provider::{
+    providers, Accepted, Delivery, Kind, NoticeProvider, Outgoing, Providers, SendError,
+};
