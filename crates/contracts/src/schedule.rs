@@ -119,6 +119,23 @@ pub fn phase_of(
     Some(EntryWindow::parse(start, end).map_or(Phase::Open, |w| w.phase(now)))
 }
 
+/// Notices wait outside 08:00–21:00 Korea time (quiet hours, 정보통신망법
+/// §50's night hours): the instant a notice asked for at `now` may go out,
+/// `now` itself in the day.
+pub fn quiet_hours_end(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now.with_timezone(&korea());
+    let hour = chrono::Timelike::hour(&local);
+    let day = local.date_naive();
+    let eight = |d: NaiveDate| korea_midnight(d) + chrono::Duration::hours(8);
+    if hour >= 21 {
+        eight(day.checked_add_days(Days::new(1)).unwrap_or(day))
+    } else if hour < 8 {
+        eight(day)
+    } else {
+        now
+    }
+}
+
 /// Why a new end date for an active event is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EndDateError {
@@ -221,6 +238,16 @@ mod tests {
         assert_eq!(phase_of(false, true, s, e, now), Some(Phase::Ended));
         assert_eq!(phase_of(false, false, s, e, now), None);
         assert_eq!(phase_of(true, false, None, None, now), Some(Phase::Open));
+    }
+
+    #[test]
+    fn notices_wait_from_21_to_08_korea_time() {
+        let day = at("2026-12-10T14:00:00+09:00");
+        assert_eq!(quiet_hours_end(day), day);
+        assert_eq!(quiet_hours_end(at("2026-12-10T20:59:59+09:00")), at("2026-12-10T20:59:59+09:00"));
+        assert_eq!(quiet_hours_end(at("2026-12-10T21:00:00+09:00")), at("2026-12-11T08:00:00+09:00"));
+        assert_eq!(quiet_hours_end(at("2026-12-11T07:59:00+09:00")), at("2026-12-11T08:00:00+09:00"));
+        assert_eq!(quiet_hours_end(at("2026-12-11T08:00:00+09:00")), at("2026-12-11T08:00:00+09:00"));
     }
 
     #[test]
