@@ -145,7 +145,10 @@ fn korean_day(s: &str, today: NaiveDate) -> Option<String> {
 /// The badge (its class and words) and the notice shown while the form is closed.
 fn status_label(view: &EntryView, today: NaiveDate) -> (&'static str, String, String) {
     let label = |fallback: &str| view.phase_label.clone().unwrap_or_else(|| fallback.into());
-    let start = view.start_date.as_deref().and_then(|s| korean_day(s, today));
+    let start = view
+        .start_date
+        .as_deref()
+        .and_then(|s| korean_day(s, today));
     let end = view.end_date.as_deref();
     match view.phase() {
         "OPEN" => (
@@ -330,23 +333,32 @@ mod tests {
 
     #[test]
     fn a_title_that_looks_like_a_slot_stays_as_typed() {
-        let page = page(json!({"title": "{{prize}} {{eventId}} 이벤트", "prize": "<커피>",
-            "storeName": "{{title}}", "phase": "OPEN", "acceptingEntries": true}));
-        assert!(page.contains(r#"<h1 id="event-title">{{prize}} {{eventId}} 이벤트</h1>"#), "{page}");
+        let page = page(
+            json!({"title": "{{prize}} {{eventId}} 이벤트", "prize": "<커피>",
+            "storeName": "{{title}}", "phase": "OPEN", "acceptingEntries": true}),
+        );
+        assert!(
+            page.contains(r#"<h1 id="event-title">{{prize}} {{eventId}} 이벤트</h1>"#),
+            "{page}"
+        );
         assert!(page.contains(r#"<p class="store">{{title}}</p>"#));
         assert!(page.contains(r#"<dd id="event-prize">&lt;커피&gt;</dd>"#));
     }
 
     #[test]
     fn fill_leaves_unknown_and_unclosed_slots() {
-        let out = fill("a {{x}} {{y}} {{z", |n| (n == "x").then(|| "{{y}}".to_string()));
+        let out = fill("a {{x}} {{y}} {{z", |n| {
+            (n == "x").then(|| "{{y}}".to_string())
+        });
         assert_eq!(out, "a {{y}} {{y}} {{z");
     }
 
     #[test]
     fn an_upcoming_event_names_its_first_day() {
-        let page = page(json!({"status": "ACTIVE", "phase": "UPCOMING", "phaseLabel": "시작 전",
-            "acceptingEntries": false, "startDate": "2026-12-20", "endDate": "2027-01-05"}));
+        let page = page(
+            json!({"status": "ACTIVE", "phase": "UPCOMING", "phaseLabel": "시작 전",
+            "acceptingEntries": false, "startDate": "2026-12-20", "endDate": "2027-01-05"}),
+        );
         assert!(page.contains(r#"<span class="badge UPCOMING" id="phase">시작 전</span>"#));
         assert!(page.contains("12월 20일 0시부터 참여할 수 있어요"));
         assert!(page.contains(r#"data-accepting="false""#));
@@ -355,22 +367,31 @@ mod tests {
     #[test]
     fn an_ended_event_names_its_last_day_and_shows_the_seal() {
         let seal = "ab".repeat(32);
-        let page = page(json!({"status": "ENDED", "phase": "ENDED", "phaseLabel": "종료",
+        let page = page(
+            json!({"status": "ENDED", "phase": "ENDED", "phaseLabel": "종료",
             "acceptingEntries": false, "startDate": "2026-12-01", "endDate": "2026-12-10",
-            "seedCommitment": seal, "drawn": false}));
+            "seedCommitment": seal, "drawn": false}),
+        );
         assert!(page.contains(r#"<span class="badge ENDED" id="phase">종료</span>"#));
         assert!(page.contains("12월 10일에 종료된 이벤트입니다"));
         assert!(page.contains("공정한 추첨") && page.contains("봉인"));
         // The hex only inside the folded details.
-        let details = page.find("<details><summary>봉인 값 보기").expect("details");
+        let details = page
+            .find("<details><summary>봉인 값 보기")
+            .expect("details");
         assert!(page.find(&seal).is_some_and(|at| at > details));
-        assert!(!page.contains("추첨 증명서 보기"), "no proof before the draw");
+        assert!(
+            !page.contains("추첨 증명서 보기"),
+            "no proof before the draw"
+        );
     }
 
     #[test]
     fn an_event_ended_early_does_not_name_a_future_date_and_links_the_proof() {
-        let page = page(json!({"status": "ENDED", "phase": "ENDED", "phaseLabel": "종료",
-            "endDate": "2026-12-31", "seedCommitment": "cd".repeat(32), "drawn": true}));
+        let page = page(
+            json!({"status": "ENDED", "phase": "ENDED", "phaseLabel": "종료",
+            "endDate": "2026-12-31", "seedCommitment": "cd".repeat(32), "drawn": true}),
+        );
         assert!(page.contains("종료된 이벤트입니다") && !page.contains("12월 31일에"));
         assert!(page.contains(r#"href="/api/events/evt-1/draw-proof">추첨 증명서 보기</a>"#));
     }
