@@ -249,6 +249,8 @@ mod tests {
             check_new_end("2026-12-15", later, now),
             Err(EndDateError::BeforeStart(_))
         ));
-        assert!(EndDateError::BeforeToday(start).to_string().contains("2026-12-10"));
+        assert!(EndDateError::BeforeToday(start)
+            .to_string()
+            .contains("2026-12-10"));
     }
 }

@@ -335,7 +335,9 @@ async fn end_event(
     headers: axum::http::HeaderMap,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EventView>, ApiError> {
-    Ok(Json(service.end(auth.user_id, &id, bearer_of(&headers)).await?))
+    Ok(Json(
+        service.end(auth.user_id, &id, bearer_of(&headers)).await?,
+    ))
 }
 
 /// The raw bearer token of a request, passed on to a neighbouring service.
@@ -372,7 +374,9 @@ async fn reschedule_event(
     ApiJson(req): ApiJson<ScheduleRequest>,
 ) -> Result<Json<EventView>, ApiError> {
     let end_date = req.end_date.unwrap_or_default();
-    Ok(Json(service.reschedule(auth.user_id, &id, &end_date).await?))
+    Ok(Json(
+        service.reschedule(auth.user_id, &id, &end_date).await?,
+    ))
 }
 
 /// The public entry state of a published event: what participation needs to

@@ -185,7 +185,10 @@ impl EntriesClient {
 
     /// Tells participation that the event's entries closed.
     pub async fn closed(&self, event_id: &str, bearer: &str) {
-        let url = format!("{}/api/events/{event_id}/entry-state/refresh", self.base_url);
+        let url = format!(
+            "{}/api/events/{event_id}/entry-state/refresh",
+            self.base_url
+        );
         let sent = self
             .http
             .post(&url)
@@ -196,7 +199,11 @@ impl EntriesClient {
         match sent {
             Ok(answer) if answer.status().is_success() => {}
             Ok(answer) => {
-                tracing::warn!(event_id, status = answer.status().as_u16(), "participation did not close entries; the bus will")
+                tracing::warn!(
+                    event_id,
+                    status = answer.status().as_u16(),
+                    "participation did not close entries; the bus will"
+                )
             }
             Err(e) => {
                 tracing::warn!(event_id, error = %e, "participation unreachable; the bus will close entries")

@@ -95,7 +95,11 @@ impl EventDirectory {
             },
             Ok(answer) => {
                 if answer.status() != reqwest::StatusCode::NOT_FOUND {
-                    tracing::warn!(event_id, status = answer.status().as_u16(), "entry state not available");
+                    tracing::warn!(
+                        event_id,
+                        status = answer.status().as_u16(),
+                        "entry state not available"
+                    );
                 }
                 Answer::Unknown
             }

@@ -52,7 +52,10 @@ impl PhoneNumber {
         let digits: String = raw.chars().filter(|c| *c != '-' && *c != ' ').collect();
         let mobile_prefix = digits.len() >= 3
             && digits.starts_with("01")
-            && matches!(digits.as_bytes()[2], b'0' | b'1' | b'6' | b'7' | b'8' | b'9');
+            && matches!(
+                digits.as_bytes()[2],
+                b'0' | b'1' | b'6' | b'7' | b'8' | b'9'
+            );
         if !(10..=11).contains(&digits.len())
             || !digits.bytes().all(|b| b.is_ascii_digit())
             || !mobile_prefix

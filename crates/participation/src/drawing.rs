@@ -180,7 +180,11 @@ impl ParticipationService {
             self.store.draw_entries(event_id, row.entry_count).await?,
             weights,
         );
-        let logged: Vec<String> = row.winner_ids().into_iter().chain(row.reserve_ids()).collect();
+        let logged: Vec<String> = row
+            .winner_ids()
+            .into_iter()
+            .chain(row.reserve_ids())
+            .collect();
         let count = logged.len();
         spawn_blocking_in_span(move || {
             draw::verify(&candidates, count, &row.seed, &row.entry_digest, &logged)
@@ -270,7 +274,10 @@ fn check_counts(request: &DrawRequest, available: i64) -> Result<(), PartError> 
 
 /// The end of the claim period: 23:59:59 Korea time `claim_days` days after
 /// the draw's day, i.e. the next midnight.
-fn claim_deadline(drawn_at: chrono::DateTime<chrono::Utc>, claim_days: i64) -> chrono::DateTime<chrono::Utc> {
+fn claim_deadline(
+    drawn_at: chrono::DateTime<chrono::Utc>,
+    claim_days: i64,
+) -> chrono::DateTime<chrono::Utc> {
     let day = contracts::schedule::korea_date(drawn_at)
         .checked_add_days(Days::new(claim_days.max(0) as u64 + 1))
         .unwrap_or_else(|| contracts::schedule::korea_date(drawn_at));

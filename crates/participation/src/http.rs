@@ -76,7 +76,10 @@ impl From<PartError> for ApiError {
                 StatusCode::CONFLICT,
                 codes::PART_NOT_ENDED,
                 match end_date {
-                    Some(end) => format!("이벤트가 끝난 뒤({} 23:59 이후)에 추첨할 수 있습니다", korean_date(&end)),
+                    Some(end) => format!(
+                        "이벤트가 끝난 뒤({} 23:59 이후)에 추첨할 수 있습니다",
+                        korean_date(&end)
+                    ),
                     None => "이벤트가 끝난 뒤에 추첨할 수 있습니다".to_string(),
                 },
             ),
@@ -121,12 +124,12 @@ fn korean_date(date: &str) -> String {
 fn not_accepting_message(closed: &Closed) -> String {
     match closed {
         Closed::NotOpen => "아직 참여를 받지 않는 이벤트입니다".to_string(),
-        Closed::Upcoming(start) => format!(
-            "{} 0시부터 참여할 수 있습니다",
-            korean_date(start)
-        ),
+        Closed::Upcoming(start) => format!("{} 0시부터 참여할 수 있습니다", korean_date(start)),
         Closed::PastEnd(end) | Closed::Ended(Some(end)) => {
-            format!("종료된 이벤트입니다 ({}까지 참여할 수 있었습니다)", korean_date(end))
+            format!(
+                "종료된 이벤트입니다 ({}까지 참여할 수 있었습니다)",
+                korean_date(end)
+            )
         }
         Closed::Ended(None) => "종료된 이벤트입니다".to_string(),
     }

@@ -108,7 +108,9 @@ impl ParticipationService {
         {
             Err(refusal) if refusal.may_be_stale() => {
                 if self.ask_event_service(event_id, refused_at).await {
-                    self.intake.register(event_id, participant_id, entry).await?
+                    self.intake
+                        .register(event_id, participant_id, entry)
+                        .await?
                 } else {
                     return Err(refusal.into());
                 }
@@ -293,10 +295,7 @@ pub(crate) fn masked(row: &ParticipantRow) -> ParticipantView {
     ParticipantView {
         participant_id: row.participant_id.clone(),
         entry_number: row.entry_number,
-        name: row
-            .name
-            .clone()
-            .unwrap_or_else(|| ERASED_NAME.to_string()),
+        name: row.name.clone().unwrap_or_else(|| ERASED_NAME.to_string()),
         phone_number: row.phone.as_deref().map(mask_phone).unwrap_or_default(),
         email: row.email.as_deref().map(mask_email),
         store_visited: row.store_visited,

@@ -123,7 +123,10 @@ async fn event_messages_apply_once_and_status_only_moves_forward() {
         let ended = EventFact::Ended {
             event_id: "evt-1".into(),
         };
-        assert!(store.apply_event("m4", &ended, now, &seed()).await.expect("apply"));
+        assert!(store
+            .apply_event("m4", &ended, now, &seed())
+            .await
+            .expect("apply"));
         assert!(store
             .apply_event("m5", &published("evt-1", 7), now, &seed())
             .await
@@ -170,7 +173,10 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
             .await
             .expect("first");
         assert_eq!(
-            (first.entry_number, first.phone.as_deref().unwrap_or_default()),
+            (
+                first.entry_number,
+                first.phone.as_deref().unwrap_or_default()
+            ),
             (1, "01011112222")
         );
         assert_eq!(envelope.key, "evt-a");
@@ -229,7 +235,10 @@ async fn entries_are_numbered_without_gaps_and_a_phone_enters_once() {
                 message,
             )
             .await;
-        assert!(matches!(closed, Err(RegisterError::NotAccepting(Closed::Ended(_)))));
+        assert!(matches!(
+            closed,
+            Err(RegisterError::NotAccepting(Closed::Ended(_)))
+        ));
         assert_eq!(
             store
                 .event("evt-a")
@@ -480,7 +489,10 @@ async fn a_batch_numbers_on_from_the_count_and_refuses_repeated_phones() {
             entry("늦은이", "01099999999", false),
         )];
         let closed = store.register_batch("evt-b", &late, now, message).await;
-        assert!(matches!(&closed[..], [Err(RegisterError::NotAccepting(Closed::Ended(_)))]));
+        assert!(matches!(
+            &closed[..],
+            [Err(RegisterError::NotAccepting(Closed::Ended(_)))]
+        ));
         assert_eq!(outbox_len(&db).await, 4, "refused batches store nothing");
     }
 }

@@ -19,7 +19,11 @@ pub struct Clock {
 
 impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Clock(offset {} ms)", self.offset_ms.load(Ordering::Relaxed))
+        write!(
+            f,
+            "Clock(offset {} ms)",
+            self.offset_ms.load(Ordering::Relaxed)
+        )
     }
 }
 

@@ -82,7 +82,8 @@ impl OwnerApi {
         let ai = format!("/api/events/{id}/ai-recommendations");
         // Plans start today so that the event takes entries as soon as it is published.
         let today = contracts::schedule::korea_date(chrono::Utc::now()).to_string();
-        self.ok(Method::POST, &ai, json!({"startDate": today})).await?;
+        self.ok(Method::POST, &ai, json!({"startDate": today}))
+            .await?;
         self.completed(&ai).await?;
         self.ok(
             Method::PUT,

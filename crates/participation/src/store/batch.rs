@@ -192,11 +192,13 @@ fn closed(
 ) -> Option<Closed> {
     use contracts::schedule::{EntryWindow, Phase};
     match status {
-        "ACTIVE" => match EntryWindow::parse(start.as_deref(), end.as_deref()).map(|w| w.phase(now)) {
-            Some(Phase::Upcoming) => Some(Closed::Upcoming(start.clone().unwrap_or_default())),
-            Some(Phase::Ended) => Some(Closed::PastEnd(end.clone().unwrap_or_default())),
-            Some(Phase::Open) | None => None,
-        },
+        "ACTIVE" => {
+            match EntryWindow::parse(start.as_deref(), end.as_deref()).map(|w| w.phase(now)) {
+                Some(Phase::Upcoming) => Some(Closed::Upcoming(start.clone().unwrap_or_default())),
+                Some(Phase::Ended) => Some(Closed::PastEnd(end.clone().unwrap_or_default())),
+                Some(Phase::Open) | None => None,
+            }
+        }
         "ENDED" => Some(Closed::Ended(end.clone())),
         _ => Some(Closed::NotOpen),
     }
