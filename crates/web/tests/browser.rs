@@ -75,9 +75,14 @@ impl Browser {
     }
 
     async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
+        let el = self.find(css).await;
+        // Centred, so the sticky top bar never covers it.
+        self.js(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![json!(el)],
+        )
+        .await;
+        el.click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
@@ -218,7 +223,7 @@ async fn narrow_phone(b: &mut Browser, event_id: &str, email: &str) {
     let entry = format!("/e/{event_id}");
     let screens: [(&str, &str, &str); 6] = [
         ("/#/", "main h1", "home"),
-        ("/#/events?status=ACTIVE", "main", "events"),
+        ("/#/events?status=ENDED", "main", "events"),
         (&detail, "#analytics .chart svg", "detail"),
         ("/#/new/1?fresh", "#objective .choice", "wizard"),
         ("/#/profile", "#logout", "profile"),
@@ -291,6 +296,9 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     b.fits("recommendations").await;
     b.shot("wizard-2-plans", Some(".plans")).await;
     b.click(".plan[data-option='2']").await;
+    // Entries are taken from the start date: this event starts today (Korea).
+    let (start, end) = (korea_day(b, 0).await, korea_day(b, 7).await);
+    b.js("document.querySelector('#startDate').value = arguments[0]; document.querySelector('#endDate').value = arguments[1];", vec![json!(start), json!(end)]).await;
     b.click("#next").await;
 
     // Step 3: images.
@@ -553,7 +561,7 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     b.go("/#/").await;
     b.text_contains("main h1", "안녕하세요").await;
     b.shot("home", None).await;
-    b.go("/#/events?status=ACTIVE").await;
+    b.go("/#/events?status=ENDED").await;
     b.text_contains("main", "총 1건").await;
     b.shot("events-list", None).await;
     b.go("/#/profile").await;
