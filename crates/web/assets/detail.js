@@ -22,6 +22,11 @@ function kday(s, full) {
 }
 /** The Korea date of an instant, as `2026년 12월 11일`. */
 const kdate = (s) => (s ? kday(new Date(s).toLocaleDateString('sv-SE', SEOUL), true) : '-');
+/** `12/6 14:05` of an instant, for the narrow table. */
+function short(s) {
+  const d = new Date(s);
+  return isNaN(d) ? '-' : `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
 function plusDays(s, n) {
   const d = new Date(s + 'T00:00:00Z');
   d.setUTCDate(d.getUTCDate() + n);
@@ -75,7 +80,10 @@ export async function detailScreen(id) {
       const v = await put(`/api/events/${enc}/schedule`, { endDate: schedule.endDate.value });
       toast(`종료일을 ${kday(v.endDate)}로 바꿨습니다`);
       detailScreen(id);
-    } catch (err) { showApiError(schedule, err, { EVENT_012: 'endDate' }); }
+    } catch (err) {
+      err.message = err.message.replace(/\d{4}-\d{2}-\d{2}/g, (d) => kday(d));
+      showApiError(schedule, err, { EVENT_012: 'endDate' });
+    }
   });
   links(m, e);
   m.querySelector('#csv').addEventListener('click', () => download(`/api/events/${enc}/participants.csv`, `participants-${id}.csv`).catch((err) => toast(err.message)));
@@ -120,7 +128,7 @@ async function participants(m, id, page) {
   }
   box.innerHTML = `<p class="muted small">총 ${num(data.totalCount)}명 (개인정보는 가려서 표시합니다)</p>
     ${data.items.length ? `<div class="table-wrap"><table><thead><tr><th scope="col">번호</th><th scope="col">이름</th><th scope="col">연락처</th><th scope="col">채널</th><th scope="col">방문</th><th scope="col">응모 시각</th></tr></thead><tbody>
-      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}</td><td>${esc(p.phoneNumber || '-')}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}</td><td>${p.storeVisited ? '예' : '-'}</td><td>${when(p.registeredAt)}</td></tr>`).join('')}
+      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}</td><td class="nowrap">${esc(p.phoneNumber || '-')}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}</td><td>${p.storeVisited ? '예' : '-'}</td><td class="nowrap">${short(p.registeredAt)}</td></tr>`).join('')}
     </tbody></table></div>` : '<p class="empty">아직 참여자가 없습니다.</p>'}
     <nav class="pager" aria-label="참여자 페이지"><button type="button" id="p-prev" ${page <= 0 ? 'disabled' : ''}>이전</button>
       <span class="muted small">${page + 1} / ${Math.max(1, data.totalPages)}</span>
@@ -134,7 +142,7 @@ const plain = (msg) => String(msg || '').replace(/\s*\(claimDays\)/g, '').replac
   .replace(/reserveCount/g, '예비 당첨자 수').replace(/claimDays/g, '수령 기한');
 
 function person(x, label) {
-  return `<li>${label} · <strong>${esc(x.name)}</strong> ${esc(x.phoneNumber || '')} <span class="muted small">응모 ${esc(x.entryNumber)}번</span></li>`;
+  return `<li>${label ? label + ' · ' : ''}<strong>${esc(x.name)}</strong> ${esc(x.phoneNumber || '')} <span class="muted small">응모 ${esc(x.entryNumber)}번</span></li>`;
 }
 
 function certificate(w, enc) {
@@ -144,13 +152,13 @@ function certificate(w, enc) {
   const winnersGone = er.winnersErasedAt
     ? `당첨자·예비 당첨자 정보는 ${kdate(er.winnersErasedAt)}에 삭제했습니다.`
     : `당첨자·예비 당첨자 정보는 ${kdate(er.winnersEraseDueAt)}에 삭제됩니다.`;
-  return `<div id="certificate"><h3>당첨자</h3><ol class="list" id="winners">${(w.winners || []).map((x, i) => person(x, `${i + 1}`)).join('')}</ol>
+  return `<div id="certificate"><h3>당첨자</h3><ol class="list" id="winners">${(w.winners || []).map((x) => person(x, '')).join('')}</ol>
     <h3>예비 당첨자</h3>${reserves.length ? `<ol class="list" id="reserves">${reserves.map((x, i) => person(x, `예비 ${i + 1}순위`)).join('')}</ol>` : '<p class="muted" id="reserves">예비 당첨자 없이 추첨했습니다.</p>'}
     <dl class="facts"><div><dt>수령 기한</dt><dd id="claim-deadline">${log.claimDeadline ? `${kdate(log.claimDeadline)}까지` : '-'}</dd></div>
       <div><dt>추첨</dt><dd>${when(log.drawnAt)} · 응모 ${num(log.entryCount)}명${log.applyStoreVisitBonus ? ' · 매장 방문 가산점 적용' : ''}</dd></div></dl>
     <div class="fair card"><p>응모 마감 때 봉인해 둔 난수로 추첨했어요. 증명서로 누구나 같은 결과가 나오는지 확인할 수 있습니다.</p>
       <a class="button" id="proof-link" href="/api/events/${enc}/draw-proof" download="draw-proof-${enc}.json">추첨 증명서 내려받기</a></div>
-    <h3>개인정보 삭제</h3><ul class="small" id="erasure">
+    <h3 id="erasure-title">개인정보 삭제</h3><ul class="small" id="erasure">
       <li>추첨 직후 미당첨자 ${num(er.entrantsErasedCount)}명의 이름·연락처를 삭제했습니다 (${kdate(er.entrantsErasedAt || log.drawnAt)}).</li>
       <li>${winnersGone}</li></ul></div>`;
 }

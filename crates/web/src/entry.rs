@@ -118,11 +118,12 @@ pub async fn page(
     page_response(StatusCode::OK, render(&view, &event_id, channel, today))
 }
 
-fn period(view: &EntryView) -> String {
+fn period(view: &EntryView, today: NaiveDate) -> String {
+    let k = |s: &String| korean_day(s, today).unwrap_or_else(|| day(s).to_string());
     match (&view.start_date, &view.end_date) {
-        (Some(s), Some(e)) => format!("{} ~ {}", day(s), day(e)),
-        (Some(s), None) => format!("{} 부터", day(s)),
-        (None, Some(e)) => format!("{} 까지", day(e)),
+        (Some(s), Some(e)) => format!("{} ~ {}", k(s), k(e)),
+        (Some(s), None) => format!("{} 부터", k(s)),
+        (None, Some(e)) => format!("{} 까지", k(e)),
         (None, None) => "기간 미정".to_string(),
     }
 }
@@ -249,7 +250,7 @@ pub(crate) fn render(view: &EntryView, event_id: &str, channel: &str, today: Nai
             "title" => html::escape(&view.title),
             "prize" => html::escape(&view.prize),
             "store" => html::escape(&view.store_name),
-            "period" => html::escape(&period(view)),
+            "period" => html::escape(&period(view, today)),
             "phase" => phase.to_string(),
             "badge" => html::escape(&badge),
             "notice" => html::escape(&notice),
@@ -323,7 +324,7 @@ mod tests {
         let page = render(&v, "evt-1", "KAKAO", today());
         assert!(page.contains("&lt;b&gt;가을&lt;/b&gt; 이벤트"));
         assert!(!page.contains("<b>가을"));
-        assert!(page.contains("2026-11-01 ~ 2026-11-30"));
+        assert!(page.contains("11월 1일 ~ 11월 30일"));
         assert!(page.contains(r#"data-channel="KAKAO""#));
         assert!(page.contains(r#"data-accepting="true""#));
         assert!(page.contains(r#"<span class="badge OPEN" id="phase">진행중</span>"#));

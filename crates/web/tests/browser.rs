@@ -482,7 +482,7 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
         "no hex on screen: {screen}"
     );
     b.shot("draw-result", Some("#draw-title")).await;
-    b.shot("draw-erasure", Some("#erasure")).await;
+    b.shot("draw-erasure", Some("#erasure-title")).await;
     let proof = b
         .js("const a = document.querySelector('#proof-link'); if (!a.hasAttribute('download')) return 'no download';
              return fetch(a.href).then((r) => r.json()).then((p) => p.winners.length + ':' + p.reserves.length + ':' + p.entryCount);", vec![])
@@ -496,7 +496,12 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
         .look(&detail, "#certificate", Some("#draw-title"), "draw-result")
         .await;
     narrow
-        .look(&detail, "#certificate", Some("#erasure"), "draw-erasure")
+        .look(
+            &detail,
+            "#certificate",
+            Some("#erasure-title"),
+            "draw-erasure",
+        )
         .await;
     narrow
         .look(
