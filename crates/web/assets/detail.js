@@ -127,8 +127,8 @@ async function participants(m, id, page) {
     return;
   }
   box.innerHTML = `<p class="muted small">총 ${num(data.totalCount)}명 (개인정보는 가려서 표시합니다)</p>
-    ${data.items.length ? `<div class="table-wrap"><table><thead><tr><th scope="col">번호</th><th scope="col">이름</th><th scope="col">연락처</th><th scope="col">채널</th><th scope="col">방문</th><th scope="col">응모 시각</th></tr></thead><tbody>
-      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}</td><td class="nowrap">${esc(p.phoneNumber || '-')}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}</td><td>${p.storeVisited ? '예' : '-'}</td><td class="nowrap">${short(p.registeredAt)}</td></tr>`).join('')}
+    ${data.items.length ? `<div class="table-wrap"><table><thead><tr><th scope="col">번호</th><th scope="col">참여자</th><th scope="col">채널</th><th scope="col">응모 시각</th></tr></thead><tbody>
+      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}${p.phoneNumber ? `<br><span class="small nowrap">${esc(p.phoneNumber)}</span>` : ''}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}${p.storeVisited ? '<br><span class="small muted">매장 방문</span>' : ''}</td><td class="nowrap">${short(p.registeredAt)}</td></tr>`).join('')}
     </tbody></table></div>` : '<p class="empty">아직 참여자가 없습니다.</p>'}
     <nav class="pager" aria-label="참여자 페이지"><button type="button" id="p-prev" ${page <= 0 ? 'disabled' : ''}>이전</button>
       <span class="muted small">${page + 1} / ${Math.max(1, data.totalPages)}</span>
