@@ -244,10 +244,22 @@ mod tests {
     fn notices_wait_from_21_to_08_korea_time() {
         let day = at("2026-12-10T14:00:00+09:00");
         assert_eq!(quiet_hours_end(day), day);
-        assert_eq!(quiet_hours_end(at("2026-12-10T20:59:59+09:00")), at("2026-12-10T20:59:59+09:00"));
-        assert_eq!(quiet_hours_end(at("2026-12-10T21:00:00+09:00")), at("2026-12-11T08:00:00+09:00"));
-        assert_eq!(quiet_hours_end(at("2026-12-11T07:59:00+09:00")), at("2026-12-11T08:00:00+09:00"));
-        assert_eq!(quiet_hours_end(at("2026-12-11T08:00:00+09:00")), at("2026-12-11T08:00:00+09:00"));
+        assert_eq!(
+            quiet_hours_end(at("2026-12-10T20:59:59+09:00")),
+            at("2026-12-10T20:59:59+09:00")
+        );
+        assert_eq!(
+            quiet_hours_end(at("2026-12-10T21:00:00+09:00")),
+            at("2026-12-11T08:00:00+09:00")
+        );
+        assert_eq!(
+            quiet_hours_end(at("2026-12-11T07:59:00+09:00")),
+            at("2026-12-11T08:00:00+09:00")
+        );
+        assert_eq!(
+            quiet_hours_end(at("2026-12-11T08:00:00+09:00")),
+            at("2026-12-11T08:00:00+09:00")
+        );
     }
 
     #[test]

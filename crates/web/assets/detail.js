@@ -1,22 +1,64 @@
 // Event detail: status, distribution per channel, entry links and QR codes,
-// participants, the winner draw with its certificate, and the dashboard.
-import { get, post, download } from './api.js';
-import { render, esc, badge, num, won, day, when, CHANNELS, validate, showApiError, toast } from './ui.js';
+// participants, the dates (moved or ended early), the draw after the end with
+// its proof and what was erased, and the dashboard.
+import { get, post, put, download } from './api.js';
+import { render, esc, badge, num, won, when, CHANNELS, validate, showApiError, toast } from './ui.js';
 import { channelRows, wireRetry } from './review.js';
 import { barChart, lineChart, stackChart } from './charts.js';
 
 const SIZE = 10;
+const DRAWN = { WINNER: ' <span class="badge OPEN">당첨</span>', RESERVE: ' <span class="badge UPCOMING">예비</span>' };
+
+const PHASES = { UPCOMING: '시작 전', OPEN: '진행중', ENDED: '종료' };
+const SEOUL = { timeZone: 'Asia/Seoul' };
+/** Today in Korea as `YYYY-MM-DD`. */
+const today = () => new Date().toLocaleDateString('sv-SE', SEOUL);
+/** `12월 10일` (with the year when not this year's) of `YYYY-MM-DD…`; `full` always names the year. */
+function kday(s, full) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s || '');
+  if (!m) return '-';
+  const [y, mo, d] = [m[1], Number(m[2]), Number(m[3])];
+  return `${full || y !== today().slice(0, 4) ? y + '년 ' : ''}${mo}월 ${d}일`;
+}
+/** The Korea date of an instant, as `2026년 12월 11일`. */
+const kdate = (s) => (s ? kday(new Date(s).toLocaleDateString('sv-SE', SEOUL), true) : '-');
+/** `12/6 14:05` of an instant, for the narrow table. */
+function short(s) {
+  const d = new Date(s);
+  return isNaN(d) ? '-' : `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+function plusDays(s, n) {
+  const d = new Date(s + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+function stateLine(e) {
+  if (e.phase === 'UPCOMING') return `${kday(e.startDate)} 0시부터 응모를 받아요`;
+  if (e.phase === 'OPEN') return `${kday(e.endDate)}까지 응모를 받아요`;
+  if (e.phase === 'ENDED') return e.endedAt ? `${when(e.endedAt)}에 종료했어요` : '응모를 마감했어요';
+  return '게시하면 응모를 받기 시작해요';
+}
 
 export async function detailScreen(id) {
   const enc = encodeURIComponent(id);
   const e = await get('/api/events/' + enc);
   const c = e.content || {};
   const title = c.title || e.title || `${e.objective} 이벤트`;
+  const active = e.status === 'ACTIVE';
+  const state = e.phase ? `<span class="badge ${esc(e.phase)}" id="phase">${PHASES[e.phase] || ''}</span>` : badge(e.status);
+  const start = e.startDate || today();
   const m = render(`<p><a href="#/events">← 이벤트 목록</a></p>
-    <section class="card"><div class="row spread"><h1 style="margin:0">${esc(title)}</h1>${badge(e.status)}</div>
-      <p class="muted">${esc(e.objective)} · ${esc(day(e.startDate))} ~ ${esc(day(e.endDate))} · 경품 ${esc(c.prizeText || e.prize || '-')}</p>
+    <section class="card"><div class="row spread"><h1 style="margin:0">${esc(title)}</h1>${state}</div>
+      <p class="muted">${esc(e.objective)} · 경품 ${esc(c.prizeText || e.prize || '-')}</p>
       ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="홍보 이미지" style="max-width:240px;border-radius:10px">` : ''}
-      ${e.status === 'ACTIVE' ? '<button type="button" class="danger" id="end">이벤트 종료</button>' : ''}
+      <dl class="facts" id="dates"><div><dt>기간</dt><dd>${kday(e.startDate)} ~ ${kday(e.endDate)}</dd></div>
+        <div><dt>상태</dt><dd>${stateLine(e)}</dd></div></dl>
+      ${active ? `<form id="schedule-form" novalidate><div class="field"><label for="endDate">종료일 바꾸기</label>
+        <div class="row"><input id="endDate" name="endDate" type="date" value="${esc(e.endDate || '')}" min="${today() > start ? today() : start}" max="${plusDays(start, 90)}" aria-describedby="endDate-hint endDate-error" style="flex:1;min-width:0">
+        <button type="submit">저장</button></div>
+        <p class="hint" id="endDate-hint">오늘 이후, 시작일부터 90일 안으로 정할 수 있어요.</p><p class="error" id="endDate-error" aria-live="polite"></p></div></form>
+        <button type="button" class="danger" id="end">지금 종료하기</button>` : ''}
       ${e.status === 'DRAFT' ? `<a class="button primary" href="#/new/1?resume=${enc}">이어서 만들기</a>` : ''}</section>
     <section class="card" aria-labelledby="dist-title"><h2 id="dist-title">채널별 배포 현황</h2><div id="dist"><p class="muted">불러오는 중…</p></div></section>
     <section class="card" aria-labelledby="links-title"><h2 id="links-title">응모 링크와 QR 코드</h2><ul class="list links" id="links"></ul></section>
@@ -24,14 +66,28 @@ export async function detailScreen(id) {
     <section class="card" aria-labelledby="draw-title"><h2 id="draw-title">당첨자 추첨</h2><div id="draw"></div></section>
     <section class="card" aria-labelledby="anal-title"><h2 id="anal-title">성과 대시보드</h2><div id="analytics"><p class="muted">불러오는 중…</p></div></section>`, title);
 
-  const endBtn = m.querySelector('#end');
-  if (endBtn) endBtn.addEventListener('click', async () => {
-    if (!confirm('이벤트를 종료할까요? 종료 후에는 응모를 받지 않습니다.')) return;
+  const endNow = async () => {
+    if (!confirm('이벤트를 지금 종료할까요? 종료하면 더 이상 응모를 받지 않고, 추첨을 할 수 있어요.')) return;
     try { await post(`/api/events/${enc}/end`); toast('이벤트를 종료했습니다'); detailScreen(id); } catch (err) { toast(err.message); }
+  };
+  const endBtn = m.querySelector('#end');
+  if (endBtn) endBtn.addEventListener('click', endNow);
+  const schedule = m.querySelector('#schedule-form');
+  if (schedule) schedule.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!validate(schedule, { endDate: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? '' : '종료일을 골라 주세요') })) return;
+    try {
+      const v = await put(`/api/events/${enc}/schedule`, { endDate: schedule.endDate.value });
+      toast(`종료일을 ${kday(v.endDate)}로 바꿨습니다`);
+      detailScreen(id);
+    } catch (err) {
+      err.message = err.message.replace(/\d{4}-\d{2}-\d{2}/g, (d) => kday(d));
+      showApiError(schedule, err, { EVENT_012: 'endDate' });
+    }
   });
   links(m, e);
   m.querySelector('#csv').addEventListener('click', () => download(`/api/events/${enc}/participants.csv`, `participants-${id}.csv`).catch((err) => toast(err.message)));
-  await Promise.all([distribution(m, e), participants(m, id, 0), draw(m, id), analytics(m, id)]);
+  await Promise.all([distribution(m, e), participants(m, id, 0), draw(m, e, endNow), analytics(m, id)]);
 }
 
 async function distribution(m, e) {
@@ -71,8 +127,8 @@ async function participants(m, id, page) {
     return;
   }
   box.innerHTML = `<p class="muted small">총 ${num(data.totalCount)}명 (개인정보는 가려서 표시합니다)</p>
-    ${data.items.length ? `<div class="table-wrap"><table><thead><tr><th scope="col">번호</th><th scope="col">이름</th><th scope="col">연락처</th><th scope="col">채널</th><th scope="col">방문</th><th scope="col">응모 시각</th></tr></thead><tbody>
-      ${data.items.map((p) => `<tr><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}</td><td>${esc(p.phoneNumber)}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}</td><td>${p.storeVisited ? '예' : '-'}</td><td>${when(p.registeredAt)}</td></tr>`).join('')}
+    ${data.items.length ? `<div class="table-wrap"><table><thead><tr><th scope="col">번호</th><th scope="col">참여자</th><th scope="col">채널</th><th scope="col">응모 시각</th></tr></thead><tbody>
+      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}${p.phoneNumber ? `<br><span class="small nowrap">${esc(p.phoneNumber)}</span>` : ''}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}${p.storeVisited ? '<br><span class="small muted">매장 방문</span>' : ''}</td><td class="nowrap">${short(p.registeredAt)}</td></tr>`).join('')}
     </tbody></table></div>` : '<p class="empty">아직 참여자가 없습니다.</p>'}
     <nav class="pager" aria-label="참여자 페이지"><button type="button" id="p-prev" ${page <= 0 ? 'disabled' : ''}>이전</button>
       <span class="muted small">${page + 1} / ${Math.max(1, data.totalPages)}</span>
@@ -81,44 +137,84 @@ async function participants(m, id, page) {
   box.querySelector('#p-next').addEventListener('click', () => participants(m, id, page + 1));
 }
 
-function certificate(w) {
-  const log = w.drawLog || {};
-  return `<ol class="list" id="winners">${(w.winners || []).map((x) => { const p = x.participant || x; return `<li>${esc(x.rank)}등 · <strong>${esc(p.name)}</strong> ${esc(p.phoneNumber)} <span class="muted small">응모 #${esc(p.entryNumber)}</span></li>`; }).join('')}</ol>
-    <h3>추첨 증명서</h3><dl class="certificate" id="certificate">
-      <dt>추첨 시각</dt><dd>${when(log.drawnAt)}</dd><dt>알고리즘</dt><dd>${esc(log.algorithm)}</dd>
-      <dt>응모 수 / 당첨 수</dt><dd>${num(log.entryCount)} / ${num(log.winnerCount)}</dd>
-      <dt>매장 방문 가산점</dt><dd>${log.applyStoreVisitBonus ? `적용 (방문 ${esc(log.weights && log.weights.storeVisitor)} : 기타 ${esc(log.weights && log.weights.other)})` : '미적용'}</dd>
-      <dt>시드</dt><dd>${esc(log.seed)}</dd><dt>응모 목록 다이제스트</dt><dd>${esc(log.entryDigest)}</dd></dl>`;
+// The API names a few fields in its messages; the owner reads Korean only.
+const plain = (msg) => String(msg || '').replace(/\s*\(claimDays\)/g, '').replace(/winnerCount/g, '당첨자 수')
+  .replace(/reserveCount/g, '예비 당첨자 수').replace(/claimDays/g, '수령 기한');
+
+function person(x, label) {
+  return `<li>${label ? label + ' · ' : ''}<strong>${esc(x.name)}</strong> ${esc(x.phoneNumber || '')} <span class="muted small">응모 ${esc(x.entryNumber)}번</span></li>`;
 }
 
-async function draw(m, id) {
+function certificate(w, enc) {
+  const log = w.drawLog || {};
+  const er = w.erasure || {};
+  const reserves = w.reserves || [];
+  const winnersGone = er.winnersErasedAt
+    ? `당첨자·예비 당첨자 정보는 ${kdate(er.winnersErasedAt)}에 삭제했습니다.`
+    : `당첨자·예비 당첨자 정보는 ${kdate(er.winnersEraseDueAt)}에 삭제됩니다.`;
+  return `<div id="certificate"><h3>당첨자</h3><ol class="list" id="winners">${(w.winners || []).map((x) => person(x, '')).join('')}</ol>
+    <h3>예비 당첨자</h3>${reserves.length ? `<ol class="list" id="reserves">${reserves.map((x, i) => person(x, `예비 ${i + 1}순위`)).join('')}</ol>` : '<p class="muted" id="reserves">예비 당첨자 없이 추첨했습니다.</p>'}
+    <dl class="facts"><div><dt>수령 기한</dt><dd id="claim-deadline">${log.claimDeadline ? `${kdate(log.claimDeadline)}까지` : '-'}</dd></div>
+      <div><dt>추첨</dt><dd>${when(log.drawnAt)} · 응모 ${num(log.entryCount)}명${log.applyStoreVisitBonus ? ' · 매장 방문 가산점 적용' : ''}</dd></div></dl>
+    <div class="fair card"><p>응모 마감 때 봉인해 둔 난수로 추첨했어요. 증명서로 누구나 같은 결과가 나오는지 확인할 수 있습니다.</p>
+      <a class="button" id="proof-link" href="/api/events/${enc}/draw-proof" download="draw-proof-${enc}.json">추첨 증명서 내려받기</a></div>
+    <h3 id="erasure-title">개인정보 삭제</h3><ul class="small" id="erasure">
+      <li>추첨 직후 미당첨자 ${num(er.entrantsErasedCount)}명의 이름·연락처를 삭제했습니다 (${kdate(er.entrantsErasedAt || log.drawnAt)}).</li>
+      <li>${winnersGone}</li></ul></div>`;
+}
+
+async function draw(m, e, endNow) {
   const box = m.querySelector('#draw');
-  const enc = encodeURIComponent(id);
+  const enc = encodeURIComponent(e.eventId);
   try {
-    box.innerHTML = certificate(await get(`/api/events/${enc}/winners`));
+    box.innerHTML = certificate(await get(`/api/events/${enc}/winners`), enc);
     return;
   } catch (err) { if (err.status !== 404 && err.status !== 409) { box.innerHTML = `<p class="muted">${esc(err.message)}</p>`; return; } }
-  box.innerHTML = `<form id="draw-form" novalidate>
+  if (e.phase !== 'ENDED') {
+    box.innerHTML = `<p id="draw-later">추첨은 이벤트가 끝난 뒤에 할 수 있어요. ${e.endDate ? `${kday(e.endDate)}이 지나면 자동으로 종료되고, ` : ''}지금 마감하려면 이벤트를 종료해 주세요.</p>
+      ${e.status === 'ACTIVE' ? '<button type="button" class="danger" id="end-now">지금 종료하기</button>' : ''}`;
+    const b = box.querySelector('#end-now');
+    if (b) b.addEventListener('click', endNow);
+    return;
+  }
+  let info = {};
+  try { info = await get(`/api/events/${enc}/entry-info`); } catch (err) { /* the seal is a nicety here */ }
+  box.innerHTML = `<div class="fair card" id="seal"><p>응모를 마감할 때 추첨에 쓸 난수를 봉인해 두었어요. 그래서 누구도 결과를 미리 정하거나 바꿀 수 없습니다.</p>
+    ${info.seedCommitment ? `<details><summary>봉인 값 보기</summary><code class="seal">${esc(info.seedCommitment)}</code></details>` : ''}</div>
+    <p class="muted small">응모 ${num(info.participantCount)}명 중에서 추첨합니다.</p>
+    <form id="draw-form" novalidate>
     <div class="field"><label for="winnerCount">당첨자 수</label><input id="winnerCount" name="winnerCount" type="number" inputmode="numeric" min="1" value="1" aria-describedby="winnerCount-error"><p class="error" id="winnerCount-error" aria-live="polite"></p></div>
-    <div class="field check"><input id="applyStoreVisitBonus" name="applyStoreVisitBonus" type="checkbox" checked><label for="applyStoreVisitBonus">매장 방문 고객 가산점 적용</label></div>
+    <div class="field"><label for="reserveCount">예비 당첨자 수</label><input id="reserveCount" name="reserveCount" type="number" inputmode="numeric" min="0" value="0" aria-describedby="reserveCount-hint reserveCount-error"><p class="hint" id="reserveCount-hint">당첨자가 연락되지 않을 때 순서대로 대신 받는 분들이에요.</p><p class="error" id="reserveCount-error" aria-live="polite"></p></div>
+    <div class="field check"><input id="applyStoreVisitBonus" name="applyStoreVisitBonus" type="checkbox" checked><label for="applyStoreVisitBonus">매장 방문 고객 가산점 적용 (당첨 확률 2배)</label></div>
+    <div class="field"><label for="claimDays">수령 기한 (일)</label><input id="claimDays" name="claimDays" type="number" inputmode="numeric" min="1" max="90" value="14" aria-describedby="claimDays-hint claimDays-error"><p class="hint" id="claimDays-hint">추첨일부터 이 기간 안에 경품을 받아 가셔야 해요.</p><p class="error" id="claimDays-error" aria-live="polite"></p></div>
     <p class="error form-error" role="alert"></p><button class="primary" type="submit">추첨하기</button></form>
     <dialog id="confirm-draw" aria-labelledby="confirm-title"><form method="dialog"><h3 id="confirm-title">추첨을 진행할까요?</h3>
-      <p>추첨은 이벤트당 한 번만 할 수 있고 결과는 바꿀 수 없습니다.</p>
+      <p>추첨은 한 번만 할 수 있고 결과는 바꿀 수 없습니다. 추첨 직후 당첨되지 않은 분들의 이름과 연락처는 삭제됩니다.</p>
       <div class="actions"><button value="cancel">취소</button><button class="primary" value="ok" id="confirm-ok">추첨 확정</button></div></form></dialog>`;
   const form = box.querySelector('#draw-form');
   const dialog = box.querySelector('#confirm-draw');
+  const whole = (min, max, msg) => (v) => (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? '' : msg);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    if (!validate(form, { winnerCount: (v) => (/^\d+$/.test(v) && Number(v) >= 1 ? '' : '당첨자 수는 1 이상의 숫자로 입력해 주세요') })) return;
+    if (!validate(form, {
+      winnerCount: whole(1, Infinity, '당첨자 수는 1 이상의 숫자로 입력해 주세요'),
+      reserveCount: whole(0, Infinity, '예비 당첨자 수는 0 이상의 숫자로 입력해 주세요'),
+      claimDays: whole(1, 90, '수령 기한은 1일에서 90일 사이로 입력해 주세요'),
+    })) return;
     dialog.showModal();
   });
   dialog.addEventListener('close', async () => {
     if (dialog.returnValue !== 'ok') return;
+    const n = (k) => Number(form[k].value);
     try {
-      const w = await post(`/api/events/${enc}/draw-winners`, { winnerCount: Number(form.winnerCount.value), applyStoreVisitBonus: form.applyStoreVisitBonus.checked });
-      box.innerHTML = certificate(w);
+      const w = await post(`/api/events/${enc}/draw-winners`, { winnerCount: n('winnerCount'), reserveCount: n('reserveCount'), claimDays: n('claimDays'), applyStoreVisitBonus: form.applyStoreVisitBonus.checked });
+      box.innerHTML = certificate(w, enc);
       toast('추첨을 마쳤습니다');
-    } catch (err) { showApiError(form, err, { PART_005: 'winnerCount' }); }
+      participants(m, e.eventId, 0);
+    } catch (err) {
+      err.message = plain(err.message);
+      showApiError(form, err, { PART_005: (x) => (/예비/.test(x.message) ? 'reserveCount' : /수령/.test(x.message) ? 'claimDays' : 'winnerCount') });
+    }
   });
 }
 

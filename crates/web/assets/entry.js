@@ -35,6 +35,8 @@ function closed() {
 }
 
 if (root.dataset.accepting !== 'true') closed();
+// An ended event has nothing left to fill in: the notice and the draw box stand alone.
+if (root.dataset.phase === 'ENDED') form.hidden = true;
 
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();

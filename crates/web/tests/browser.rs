@@ -75,9 +75,14 @@ impl Browser {
     }
 
     async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
+        let el = self.find(css).await;
+        // Centred, so the sticky top bar never covers it.
+        self.js(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![json!(el)],
+        )
+        .await;
+        el.click()
             .await
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
@@ -139,6 +144,47 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Signs in on the login screen.
+    async fn login(&mut self, email: &str) {
+        self.go("/").await;
+        self.find("#login").await;
+        self.fill("#email", email).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("#login button[type=submit]").await;
+        self.text_contains("main h1", "안녕하세요").await;
+    }
+
+    /// Opens `path`, waits for `ready`, checks the width and saves the
+    /// screen scrolled to `scroll` as `NN-360-name.png`.
+    async fn look(&mut self, path: &str, ready: &str, scroll: Option<&str>, name: &str) {
+        self.go(&format!(
+            "{path}{}r={}",
+            if path.contains('?') { "&" } else { "?" },
+            self.n
+        ))
+        .await;
+        self.find(ready).await;
+        self.fits(&format!("{name} at {} px", self.width)).await;
+        self.shot(&format!("{}-{name}", self.width), scroll).await;
+    }
+}
+
+/// `12월 20일` of `2026-12-20` (this year's date, as the app shows it).
+fn korean_day(date: &str) -> String {
+    let part = |r: std::ops::Range<usize>| date[r].parse::<u32>().unwrap_or(0);
+    format!("{}월 {}일", part(5..7), part(8..10))
+}
+
+/// Korea's date `days` from today, by the browser's clock.
+async fn korea_day(b: &Browser, days: i64) -> String {
+    b.js("return new Date(Date.now() + 9 * 3600e3 + arguments[0] * 864e5).toISOString().slice(0, 10);", vec![json!(days)])
+        .await
+        .as_str()
+        .expect("date")
+        .to_string()
+}
+
 /// The owner's password, valid by the sign-up rules.
 const PASSWORD: &str = "Passw0rd!";
 
@@ -152,10 +198,11 @@ async fn owner_and_customers_walk_the_product() {
     let webdriver =
         std::env::var("KEM_WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:9515".into());
     let mut b = Browser::open(base.clone(), &webdriver, (390, 844)).await;
-    let (event_id, email) = walk(&mut b).await;
-    b.c.close().await.ok();
+    // A second phone, 360 px wide, looks at the new screens as the walk reaches them.
     let mut narrow = Browser::open(base, &webdriver, (360, 740)).await;
-    narrow.n = b.n;
+    narrow.n = 100;
+    let (event_id, email) = walk(&mut b, &mut narrow).await;
+    b.c.close().await.ok();
     narrow_phone(&mut narrow, &event_id, &email).await;
     narrow.c.close().await.ok();
 }
@@ -164,19 +211,19 @@ async fn owner_and_customers_walk_the_product() {
 /// signed in as the first walk's owner: nothing may be wider than the
 /// screen. Saved as `NN-360-….png`.
 async fn narrow_phone(b: &mut Browser, event_id: &str, email: &str) {
+    // Signed out (the walk signed this phone in).
+    b.js("localStorage.clear(); sessionStorage.clear();", vec![])
+        .await;
     b.go("/").await;
     b.find("#login").await;
     b.fits("login at 360 px").await;
     b.shot("360-login", None).await;
-    b.fill("#email", email).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("#login button[type=submit]").await;
-    b.text_contains("main h1", "안녕하세요").await;
+    b.login(email).await;
     let detail = format!("/#/events/{event_id}");
     let entry = format!("/e/{event_id}");
     let screens: [(&str, &str, &str); 6] = [
         ("/#/", "main h1", "home"),
-        ("/#/events?status=ACTIVE", "main", "events"),
+        ("/#/events?status=ENDED", "main", "events"),
         (&detail, "#analytics .chart svg", "detail"),
         ("/#/new/1?fresh", "#objective .choice", "wizard"),
         ("/#/profile", "#logout", "profile"),
@@ -192,7 +239,7 @@ async fn narrow_phone(b: &mut Browser, event_id: &str, email: &str) {
 
 /// Answers the published event's id and the owner's email (the password is
 /// [`PASSWORD`]).
-async fn walk(b: &mut Browser) -> (String, String) {
+async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
@@ -249,6 +296,9 @@ async fn walk(b: &mut Browser) -> (String, String) {
     b.fits("recommendations").await;
     b.shot("wizard-2-plans", Some(".plans")).await;
     b.click(".plan[data-option='2']").await;
+    // Entries are taken from the start date: this event starts today (Korea).
+    let (start, end) = (korea_day(b, 0).await, korea_day(b, 7).await);
+    b.js("document.querySelector('#startDate').value = arguments[0]; document.querySelector('#endDate').value = arguments[1];", vec![json!(start), json!(end)]).await;
     b.click("#next").await;
 
     // Step 3: images.
@@ -300,9 +350,13 @@ async fn walk(b: &mut Browser) -> (String, String) {
         .and_then(|f| f.strip_prefix("/events/"))
         .expect("event id")
         .to_string();
+    b.text_contains("#phase", "진행중").await;
+    b.text_contains("#dates", "까지 응모를 받아요").await;
     b.shot("detail", None).await;
     b.shot("detail-links", Some("#links-title")).await;
     b.fits("detail").await;
+    let detail = format!("/#/events/{event_id}");
+    narrow.login(&email).await;
 
     // Three customers: two enter by channel links, the third repeats a phone.
     let entry = format!("/e/{event_id}");
@@ -314,9 +368,11 @@ async fn walk(b: &mut Browser) -> (String, String) {
     b.text_contains("#agreePrivacy-error", "동의").await;
     b.text_contains("#name-error", "2자").await;
     b.shot("entry-errors", Some("#form-title")).await;
+    b.text_contains("#phase", "진행중").await;
     let customers = [
         ("이영희", "01022223333", "INSTAGRAM"),
         ("박철수", "010-4444-5555", "KAKAO"),
+        ("정수진", "01066667777", "INSTAGRAM"),
         ("최민수", "01022223333", "KAKAO"),
     ];
     for (i, (name, phone, ch)) in customers.iter().enumerate() {
@@ -328,7 +384,7 @@ async fn walk(b: &mut Browser) -> (String, String) {
         }
         b.click("label[for='agreePrivacy']").await;
         b.click("#submit").await;
-        if i < 2 {
+        if i < 3 {
             let number = b.text_contains("#entry-number", "번").await;
             assert_eq!(number, format!("{}번", i + 1));
             b.shot(&format!("entry-thanks-{}", i + 1), None).await;
@@ -341,28 +397,147 @@ async fn walk(b: &mut Browser) -> (String, String) {
     b.text_contains("h1", "찾을 수 없습니다").await;
     b.shot("entry-not-found", None).await;
 
-    // The owner sees two masked participants, draws one winner, reads the dashboard.
-    b.go(&format!("/#/events/{event_id}")).await;
-    let parts = b.text_contains("#parts", "총 2명").await;
+    // The owner sees three masked participants; the draw waits for the end.
+    b.go(&detail).await;
+    let parts = b.text_contains("#parts", "총 3명").await;
     assert!(parts.contains("****"), "phones are masked: {parts}");
     assert!(!parts.contains("4444-5555") && !parts.contains("01044445555"));
     b.shot("detail-participants", Some("#parts-title")).await;
+    b.text_contains("#draw-later", "끝난 뒤에").await;
+    b.find("#end-now").await;
+    b.shot("draw-before-end", Some("#draw-title")).await;
+
+    // The end date: a day in the past is refused in Korean, three days ahead is taken.
+    let yesterday = korea_day(b, -1).await;
+    b.js(
+        "document.querySelector('#endDate').value = arguments[0];",
+        vec![json!(yesterday)],
+    )
+    .await;
+    b.click("#schedule-form button[type=submit]").await;
+    b.text_contains("#endDate-error", "오늘").await;
+    b.shot("schedule-error", None).await;
+    let later = korea_day(b, 3).await;
+    b.js(
+        "document.querySelector('#endDate').value = arguments[0];",
+        vec![json!(later)],
+    )
+    .await;
+    b.click("#schedule-form button[type=submit]").await;
+    let moved = korean_day(&later);
+    b.text_contains("#dates", &format!("{moved}까지 응모를 받아요"))
+        .await;
+    b.shot("schedule-moved", None).await;
+    narrow
+        .look(&detail, "#schedule-form", None, "detail-dates")
+        .await;
+    narrow
+        .look(
+            &detail,
+            "#draw-later",
+            Some("#draw-title"),
+            "draw-before-end",
+        )
+        .await;
+
+    // 지금 종료하기 from the draw section; the form then opens with the seal.
+    b.js("window.confirm = () => true;", vec![]).await;
+    b.click("#end-now").await;
+    b.text_contains("#phase", "종료").await;
+    b.find("#draw-form").await;
+    b.text_contains("#seal", "봉인").await;
+    let gone = b
+        .js("return !document.querySelector('#schedule-form');", vec![])
+        .await;
+    assert_eq!(gone, json!(true), "an ended event keeps its dates");
+    b.shot("draw-form", Some("#draw-title")).await;
+    narrow
+        .look(&detail, "#draw-form", Some("#draw-title"), "draw-form")
+        .await;
+
+    // Too many winners is refused next to the field, then 1 winner + 1 reserve.
     b.fill("#winnerCount", "5").await;
     b.click("#draw-form button[type=submit]").await;
     b.click("#confirm-ok").await;
-    b.text_contains("#winnerCount-error", "").await;
+    b.text_contains("#winnerCount-error", "참여자 수").await;
     b.find("#winnerCount[aria-invalid='true']").await;
     b.shot("draw-error", Some("#draw-title")).await;
     b.fill("#winnerCount", "1").await;
+    b.fill("#reserveCount", "1").await;
     b.click("#draw-form button[type=submit]").await;
     b.find("#confirm-draw[open]").await;
     b.shot("draw-confirm", None).await;
     b.click("#confirm-ok").await;
-    let cert = b.text_contains("#certificate", "다이제스트").await;
-    assert!(cert.contains("시드"), "{cert}");
-    b.shot("draw-certificate", Some("#draw-title")).await;
+    b.text_contains("#reserves", "예비 1순위").await;
+    let result = b.text_contains("#certificate", "수령 기한").await;
+    assert!(result.contains("추첨 증명서 내려받기"), "{result}");
+    let erasure = b.text_contains("#erasure", "미당첨자 1명").await;
+    assert!(erasure.contains("삭제됩니다"), "{erasure}");
+    let screen = b.text_contains("#draw", "").await;
+    let chars: Vec<char> = screen.chars().collect();
+    assert!(
+        !chars
+            .windows(16)
+            .any(|w| w.iter().all(char::is_ascii_hexdigit)),
+        "no hex on screen: {screen}"
+    );
+    b.shot("draw-result", Some("#draw-title")).await;
+    b.shot("draw-erasure", Some("#erasure-title")).await;
+    let proof = b
+        .js("const a = document.querySelector('#proof-link'); if (!a.hasAttribute('download')) return 'no download';
+             return fetch(a.href).then((r) => r.json()).then((p) => p.winners.length + ':' + p.reserves.length + ':' + p.entryCount);", vec![])
+        .await;
+    assert_eq!(proof, json!("1:1:3"));
+    let parts = b.text_contains("#parts", "비공개 (삭제됨)").await;
+    assert_eq!(parts.matches("비공개 (삭제됨)").count(), 1, "{parts}");
+    assert!(parts.contains("당첨") && parts.contains("예비"), "{parts}");
+    b.shot("participants-erased", Some("#parts-title")).await;
+    narrow
+        .look(&detail, "#certificate", Some("#draw-title"), "draw-result")
+        .await;
+    narrow
+        .look(
+            &detail,
+            "#certificate",
+            Some("#erasure-title"),
+            "draw-erasure",
+        )
+        .await;
+    narrow
+        .look(
+            &detail,
+            "#certificate",
+            Some("#parts-title"),
+            "participants-erased",
+        )
+        .await;
 
-    // The dashboard is fed by the bus: reload until both entries are counted.
+    // The entry page: ended, the seal folded away, the proof linked.
+    b.go(&entry).await;
+    b.text_contains("#phase", "종료").await;
+    b.text_contains("#closed", "종료된 이벤트").await;
+    b.text_contains("#fair", "공정한 추첨").await;
+    let href = b
+        .find("#draw-proof")
+        .await
+        .attr("href")
+        .await
+        .expect("href");
+    assert_eq!(
+        href.as_deref(),
+        Some(format!("/api/events/{event_id}/draw-proof").as_str())
+    );
+    b.fits("ended entry page").await;
+    b.shot("entry-ended", None).await;
+    b.js(
+        "document.querySelector('#fair details').open = true;",
+        vec![],
+    )
+    .await;
+    b.shot("entry-ended-seal", Some("#fair")).await;
+    narrow.look(&entry, "#fair", None, "entry-ended").await;
+
+    // The dashboard is fed by the bus: reload until the three entries are counted.
     let mut counted = false;
     for _ in 0..40 {
         b.go(&format!("/#/events/{event_id}?r={}", b.n)).await;
@@ -375,14 +550,14 @@ async fn walk(b: &mut Browser) -> (String, String) {
                 .await
                 .unwrap_or_default()
                 .trim()
-                == "2"
+                == "3"
         {
             counted = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    assert!(counted, "the dashboard counts the two entries");
+    assert!(counted, "the dashboard counts the three entries");
     b.shot("dashboard", Some("#anal-title")).await;
     b.shot("dashboard-charts", Some("#analytics .chart svg"))
         .await;
@@ -391,7 +566,7 @@ async fn walk(b: &mut Browser) -> (String, String) {
     b.go("/#/").await;
     b.text_contains("main h1", "안녕하세요").await;
     b.shot("home", None).await;
-    b.go("/#/events?status=ACTIVE").await;
+    b.go("/#/events?status=ENDED").await;
     b.text_contains("main", "총 1건").await;
     b.shot("events-list", None).await;
     b.go("/#/profile").await;
