@@ -13,6 +13,7 @@ pub mod db;
 pub mod dedup;
 pub mod http;
 pub mod ids;
+pub mod metrics;
 pub mod outbox;
 pub mod resilience;
 pub mod telemetry;

@@ -82,8 +82,10 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Starts the relay and the batch deleter for `db`'s outbox table.
+    /// Starts the relay and the batch deleter for `service`'s outbox table
+    /// in `db`; the relay also reports the backlog as metrics.
     pub fn start(
+        service: &'static str,
         db: Db,
         bus: Arc<dyn Bus>,
         relay_interval: Duration,
@@ -97,7 +99,7 @@ impl Outbox {
             broker_down_until_ms: Arc::new(AtomicI64::new(0)),
         };
         let deleter = tokio::spawn(delete_sent(db, sent_rx, shutdown.clone()));
-        let relay = tokio::spawn(outbox.clone().relay(relay_interval, shutdown));
+        let relay = tokio::spawn(outbox.clone().relay(service, relay_interval, shutdown));
         (outbox, vec![deleter, relay])
     }
 
@@ -187,7 +189,18 @@ impl Outbox {
         })
     }
 
-    async fn relay(self, interval: Duration, shutdown: CancellationToken) {
+    /// Rows waiting and the age of the oldest one (zero when none).
+    pub async fn backlog(&self) -> Result<(i64, Duration), sqlx::Error> {
+        let (count, oldest): (i64, Option<chrono::DateTime<Utc>>) = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox").fetch_one(pool).await
+        })?;
+        let age = oldest
+            .and_then(|at| (Utc::now() - at).to_std().ok())
+            .unwrap_or_default();
+        Ok((count, age))
+    }
+
+    async fn relay(self, service: &'static str, interval: Duration, shutdown: CancellationToken) {
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(interval) => {}
@@ -195,6 +208,15 @@ impl Outbox {
             }
             if let Err(e) = self.relay_once(RELAY_GRACE).await {
                 tracing::warn!(error = %e, "outbox relay could not read the outbox");
+            }
+            match self.backlog().await {
+                Ok((rows, age)) => {
+                    metrics::gauge!(crate::metrics::OUTBOX_PENDING, "service" => service)
+                        .set(rows as f64);
+                    metrics::gauge!(crate::metrics::OUTBOX_OLDEST_AGE, "service" => service)
+                        .set(age.as_secs_f64());
+                }
+                Err(e) => tracing::warn!(error = %e, "outbox backlog not measured"),
             }
         }
     }
@@ -332,6 +354,7 @@ mod tests {
         let broker = Arc::new(SwitchableBroker::default());
         let stop = CancellationToken::new();
         let (outbox, _tasks) = Outbox::start(
+            "test",
             db.clone(),
             broker.clone(),
             Duration::from_secs(3600),
@@ -370,6 +393,7 @@ mod tests {
         let broker = Arc::new(SwitchableBroker::default());
         let stop = CancellationToken::new();
         let (outbox, _tasks) = Outbox::start(
+            "test",
             db.clone(),
             broker.clone(),
             Duration::from_secs(3600),
