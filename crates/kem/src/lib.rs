@@ -15,7 +15,7 @@ use platform::{
     auth::{load_or_create_secret, Tokens},
     bus::{self, Bus},
     cache::Cache,
-    config::Settings,
+    config::{ConfigError, Settings},
     db::{Db, Migrations},
     http::{not_found, trace_requests, BearerSecurity},
     Deps, Module,
@@ -29,7 +29,7 @@ use utoipa_axum::router::OpenApiRouter;
 struct ServiceDef {
     name: &'static str,
     migrations: fn() -> Migrations,
-    module: fn(&Deps) -> Module,
+    module: fn(&Deps) -> Result<Module, ConfigError>,
 }
 
 const SERVICES: &[ServiceDef] = &[
@@ -172,6 +172,8 @@ impl App {
 
 /// Builds every selected service on `listener` and starts serving.
 pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<App> {
+    // Before anything records: values recorded with no recorder are lost.
+    platform::metrics::install();
     let settings = Arc::new(settings);
     let shutdown = CancellationToken::new();
     let cache = Cache::from_url(
@@ -193,6 +195,9 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
     )
     .await?;
     let bus = bus::PrefixedGroups::wrap(bus, &settings.bus_group_prefix);
+    // Outermost, so readiness names consumers by the groups services chose.
+    let consumers = bus::Consumers::default();
+    let bus = bus::Supervised::wrap(bus, consumers.clone());
     let secret =
         load_or_create_secret(&settings.jwt_secret, &settings.data_dir).context("jwt secret")?;
     let tokens = Arc::new(Tokens::new(
@@ -219,7 +224,14 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             .iter()
             .find(|s| s.name == *name)
             .context("service")?;
-        let module = (def.module)(&deps);
+        let module = match (def.module)(&deps) {
+            Ok(module) => module,
+            Err(e) => {
+                // Tasks of the services built so far must not outlive the failed start.
+                shutdown.cancel();
+                return Err(e).with_context(|| format!("service {name} not started"));
+            }
+        };
         tracing::info!(service = module.name, "service mounted");
         api = api.merge(module.router);
         tasks.extend(module.tasks);
@@ -229,11 +241,13 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         dbs: dbs.clone(),
         cache: cache.clone(),
         bus: bus.clone(),
+        consumers,
     };
     let app: Router = router
         .merge(health::openapi_route(openapi))
         // The web app has no database; it is always mounted, after the API routes.
         .merge(web::router(&settings, &format!("http://{addr}")))
+        .route("/metrics", axum::routing::get(platform::metrics::render))
         .fallback(not_found)
         .layer(Extension(readiness))
         .layer(Extension(tokens))
@@ -241,6 +255,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             health::panic_answer,
         ))
+        .layer(middleware::from_fn(platform::metrics::track_requests))
         .layer(middleware::from_fn(trace_requests));
 
     let server_shutdown = shutdown.clone();
