@@ -146,13 +146,30 @@ impl App {
         self.wait().await
     }
 
-    /// Waits until the server ends (after a shutdown signal), then lets
-    /// background tasks finish and closes the pools.
+    /// Waits until the server ends (after a shutdown signal): in-flight
+    /// requests get `shutdown_timeout_secs` to finish, then background tasks
+    /// (consumers, relays) as long again; then the pools close.
     pub async fn wait(self) -> anyhow::Result<()> {
-        let served = self.server.await.context("server task")?;
+        let grace = Duration::from_secs(self.settings.shutdown_timeout_secs);
+        let mut server = self.server;
+        let served = tokio::select! {
+            served = &mut server => served,
+            _ = self.shutdown.cancelled() => match tokio::time::timeout(grace, &mut server).await {
+                Ok(served) => served,
+                Err(_) => {
+                    tracing::warn!(?grace, "requests still in flight at the shutdown deadline; cut off");
+                    server.abort();
+                    Ok(Ok(()))
+                }
+            },
+        }
+        .context("server task")?;
         self.shutdown.cancel();
+        let deadline = tokio::time::Instant::now() + grace;
         for task in self.tasks {
-            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
+                tracing::warn!("a background task did not stop by the shutdown deadline");
+            }
         }
         for (_, db) in &self.dbs {
             db.close().await;

@@ -59,6 +59,9 @@ pub struct Settings {
     pub login_lock_secs: u64,
     pub max_body_bytes: usize,
     pub log_format: String,
+    /// On SIGTERM / Ctrl-C: the longest wait for in-flight requests and then
+    /// for background tasks (consumers, relays) to finish.
+    pub shutdown_timeout_secs: u64,
     /// Tables such as `[ai]` or `[content]`, read by the service that owns
     /// them through [`Settings::section`], so that a service's settings live
     /// beside its code. Environment: `KEM_AI__PROVIDER=llm` sets `ai.provider`.
@@ -208,6 +211,7 @@ impl Settings {
             ),
             ("login_max_failures", u64::from(self.login_max_failures)),
             ("max_body_bytes", self.max_body_bytes as u64),
+            ("shutdown_timeout_secs", self.shutdown_timeout_secs),
         ];
         if let Some((name, _)) = positive.iter().find(|(_, value)| *value == 0) {
             return Err(invalid(name, "allowed: a positive number"));

@@ -35,6 +35,8 @@ pub const BUS_RESTARTS: &str = "kem_bus_consumer_restarts_total";
 pub const BUS_UP: &str = "kem_bus_consumer_up";
 /// Outbox rows not yet acknowledged by the broker, by `service`.
 pub const OUTBOX_PENDING: &str = "kem_outbox_pending";
+/// Outbox messages the broker acknowledged, by `service`.
+pub const OUTBOX_SENT: &str = "kem_outbox_sent_total";
 /// Age in seconds of the oldest unacknowledged outbox row (0 when none), by `service`.
 pub const OUTBOX_OLDEST_AGE: &str = "kem_outbox_oldest_age_seconds";
 /// Circuit breaker state by `breaker`: 0 closed, 1 open, 2 half-open.

@@ -75,6 +75,7 @@ const RELAY_BATCH: i64 = 500;
 /// One service's outbox: immediate send after commit plus the relay.
 #[derive(Clone)]
 pub struct Outbox {
+    service: &'static str,
     db: Db,
     bus: Arc<dyn Bus>,
     sent: mpsc::UnboundedSender<String>,
@@ -93,6 +94,7 @@ impl Outbox {
     ) -> (Outbox, Vec<tokio::task::JoinHandle<()>>) {
         let (sent, sent_rx) = mpsc::unbounded_channel();
         let outbox = Outbox {
+            service,
             db: db.clone(),
             bus,
             sent,
@@ -128,9 +130,15 @@ impl Outbox {
                     outbox.broker_failed(&e);
                     return;
                 }
-                let _ = outbox.sent.send(message_id);
+                outbox.acknowledged(message_id);
             }
         });
+    }
+
+    /// The broker took the message: its row can go.
+    fn acknowledged(&self, message_id: String) {
+        metrics::counter!(crate::metrics::OUTBOX_SENT, "service" => self.service).increment(1);
+        let _ = self.sent.send(message_id);
     }
 
     fn broker_failed(&self, error: &crate::bus::BusError) {
@@ -144,7 +152,7 @@ impl Outbox {
     async fn publish(&self, message_id: &str, topic: &str, key: &str, payload: &str) -> bool {
         match self.bus.publish(topic, key, payload).await {
             Ok(()) => {
-                let _ = self.sent.send(message_id.to_string());
+                self.acknowledged(message_id.to_string());
                 true
             }
             Err(e) => {

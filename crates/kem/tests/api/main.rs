@@ -12,6 +12,7 @@ mod content_api;
 mod creation_api;
 mod distribution_api;
 mod events_api;
+mod metrics_api;
 mod ops_api;
 mod participation_api;
 mod publish_api;

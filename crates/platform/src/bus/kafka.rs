@@ -200,6 +200,7 @@ impl Bus for KafkaBus {
         let producer = self.producer.clone();
         Ok(tokio::spawn(async move {
             let mut lag_checked = None;
+            let mut committed: Option<TopicPartitionList> = None;
             // Records that are already waiting arrive together (as many as
             // the handler takes), so it may apply them in one transaction and
             // one commit covers them all.
@@ -209,7 +210,16 @@ impl Bus for KafkaBus {
             loop {
                 let chunk = tokio::select! {
                     c = chunks.next() => c,
-                    _ = shutdown.cancelled() => return,
+                    _ = shutdown.cancelled() => {
+                        // The last commit was asynchronous: make sure the
+                        // broker has it before the process goes.
+                        if let Some(positions) = &committed {
+                            if let Err(e) = consumer.commit(positions, CommitMode::Sync) {
+                                tracing::warn!(topic, group, error = %e, "final kafka commit failed");
+                            }
+                        }
+                        return;
+                    }
                 };
                 let Some(chunk) = chunk else { return };
                 let mut positions = TopicPartitionList::new();
@@ -272,6 +282,7 @@ impl Bus for KafkaBus {
                 if let Err(e) = consumer.commit(&positions, CommitMode::Async) {
                     tracing::warn!(topic, group, error = %e, "kafka commit failed");
                 }
+                committed = Some(positions);
                 if let Some((partition, next)) = last_position {
                     if lag_checked.is_none_or(|at: Instant| at.elapsed() >= LAG_CHECK_EVERY) {
                         lag_checked = Some(Instant::now());
