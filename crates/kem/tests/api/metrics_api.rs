@@ -361,3 +361,65 @@ async fn kem_serve_exits_non_zero_naming_a_bad_setting_and_its_allowed_values() 
         }
     }
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish_then_exits_cleanly() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut kem = tokio::process::Command::new(env!("CARGO_BIN_EXE_kem"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("KEM_LOG_FORMAT", "json")
+        // Sandbox calls take 1.5 s: a request still running at the signal.
+        .env("KEM_SANDBOX__LATENCY_MS", "1500")
+        .env_remove("KEM_DATABASE_URL")
+        .env_remove("KEM_BUS_URL")
+        .env_remove("KEM_CACHE_URL")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("kem starts");
+    let mut lines = BufReader::new(kem.stderr.take().expect("stderr")).lines();
+    let addr = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("log line") {
+            let Ok(entry) = serde_json::from_str::<Json>(&line) else {
+                continue;
+            };
+            if entry["fields"]["message"] == "kem serving" {
+                return entry["fields"]["addr"].as_str().expect("addr").to_string();
+            }
+        }
+        panic!("kem ended before serving");
+    })
+    .await
+    .expect("kem serves");
+    let url = format!("http://{addr}/sandbox/instagram/v21.0/some-post/insights");
+    let slow = tokio::spawn(async move {
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth("sandbox-instagram-key")
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = kem.id().expect("pid").to_string();
+    let killed = tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill");
+    assert!(killed.success());
+    let answered = slow.await.expect("task");
+    assert!(
+        answered.as_ref().is_ok_and(|status| *status != 503),
+        "the in-flight request was cut: {answered:?}"
+    );
+    let exit = tokio::time::timeout(Duration::from_secs(30), kem.wait())
+        .await
+        .expect("kem stops within the shutdown timeout")
+        .expect("exit status");
+    assert!(exit.success(), "{exit:?}");
+}
