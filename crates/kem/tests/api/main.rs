@@ -15,6 +15,7 @@ mod events_api;
 mod metrics_api;
 mod ops_api;
 mod participation_api;
+mod process_api;
 mod publish_api;
 mod purpose_api;
 mod seed1_messages;
