@@ -246,6 +246,9 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             Err(e) => {
                 // Tasks of the services built so far must not outlive the failed start.
                 shutdown.cancel();
+                for (_, db) in &dbs {
+                    db.close().await;
+                }
                 return Err(e).with_context(|| format!("service {name} not started"));
             }
         };
