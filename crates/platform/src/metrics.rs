@@ -54,32 +54,37 @@ const SECONDS_BUCKETS: &[f64] = &[
 /// Entry batch sizes: 1 … 256 (the largest batch).
 const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0];
 
-static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
-/// The process's recorder, installed on the first call. `None` only when
-/// some other code installed a different global recorder first.
+/// The process's recorder, installed on the first call (concurrent first
+/// callers wait for it). `None` when it could not be built, or when other
+/// code installed a different global recorder first.
 pub fn install() -> Option<&'static PrometheusHandle> {
-    if let Some(handle) = HANDLE.get() {
-        return Some(handle);
-    }
-    let built = PrometheusBuilder::new()
-        .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
-        .and_then(|b| b.set_buckets_for_metric(Matcher::Full(ENTRY_BATCH.into()), BATCH_BUCKETS))
-        .map(PrometheusBuilder::build_recorder);
-    let recorder = match built {
-        Ok(recorder) => recorder,
-        Err(e) => {
-            tracing::error!(error = %e, "metrics recorder not built");
-            return None;
-        }
-    };
-    let handle = recorder.handle();
-    // Two apps starting at once may race here: the loser's recorder is
-    // dropped and both use the handle of the one that was installed.
-    if metrics::set_global_recorder(recorder).is_ok() {
-        let _ = HANDLE.set(handle);
-    }
-    HANDLE.get()
+    HANDLE
+        .get_or_init(|| {
+            let built = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS_BUCKETS)
+                .and_then(|b| {
+                    b.set_buckets_for_metric(Matcher::Full(ENTRY_BATCH.into()), BATCH_BUCKETS)
+                })
+                .map(PrometheusBuilder::build_recorder);
+            let recorder = match built {
+                Ok(recorder) => recorder,
+                Err(e) => {
+                    tracing::error!(error = %e, "metrics recorder not built");
+                    return None;
+                }
+            };
+            let handle = recorder.handle();
+            match metrics::set_global_recorder(recorder) {
+                Ok(()) => Some(handle),
+                Err(e) => {
+                    tracing::error!(error = %e, "another metrics recorder is installed");
+                    None
+                }
+            }
+        })
+        .as_ref()
 }
 
 /// `GET /metrics`: every metric of this process in Prometheus text format.
