@@ -154,7 +154,7 @@ impl AiConfig {
 /// consumer, the outbox relay and the resumption of interrupted jobs. An
 /// invalid `[ai]` setting (an unknown provider included) is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: AiConfig = deps.settings.section(NAME)?;
+    let config: AiConfig = deps.settings.section_strict(NAME, &[])?;
     config.validate()?;
     let provider = provider_from(&config, &deps.cache).map_err(|reason| ConfigError::Invalid {
         name: "ai.provider".into(),

@@ -68,7 +68,7 @@ impl AnalyticsConfig {
 /// Builds the service: routes plus its bus consumers. An invalid
 /// `[analytics]` setting is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: AnalyticsConfig = deps.settings.section(NAME)?;
+    let config: AnalyticsConfig = deps.settings.section_strict(NAME, &[])?;
     config.validate()?;
     let service = Arc::new(service::AnalyticsService::new(
         store::AnalyticsStore::new(deps.db.clone()),

@@ -123,7 +123,7 @@ pub fn slug(channel: Channel) -> String {
 /// Builds the service: the six channel APIs and the knob/record routes. An
 /// invalid `[sandbox]` setting is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: SandboxConfig = deps.settings.section(NAME)?;
+    let config: SandboxConfig = deps.settings.section_strict(NAME, &[])?;
     let c = Checks::new(NAME);
     c.range("failure_rate", config.failure_rate, 0.0, 1.0)?;
     c.range("latency_ms", config.latency_ms, 0, 600_000)?;

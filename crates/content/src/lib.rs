@@ -80,7 +80,7 @@ impl Default for ContentConfig {
 /// An invalid `[content]` setting (or an image store that cannot be opened)
 /// is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: ContentConfig = deps.settings.section(NAME)?;
+    let config: ContentConfig = deps.settings.section_strict(NAME, &[])?;
     let c = Checks::new(NAME);
     if !config.public_url.trim().starts_with('/') {
         c.http_url("public_url", config.public_url.trim(), true)?;

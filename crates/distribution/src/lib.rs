@@ -165,7 +165,7 @@ impl DistributionConfig {
 /// Builds the service: routes plus its outbox relay. An invalid
 /// `[distribution]` setting is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: DistributionConfig = deps.settings.section(NAME)?;
+    let config: DistributionConfig = deps.settings.section_strict(NAME, stats_job::KEYS)?;
     config.validate()?;
     let (outbox, tasks) = Outbox::start(
         NAME,

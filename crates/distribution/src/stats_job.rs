@@ -26,6 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{domain::Plan, service::DistributionService};
 
+/// The job's keys in the `[distribution]` table, which the service's own
+/// settings type does not have.
+pub const KEYS: &[&str] = &["stats_interval_secs", "stats_days_after_end"];
+
 /// The job's keys in the `[distribution]` table (read beside the service's own).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(default)]

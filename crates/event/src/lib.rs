@@ -110,7 +110,7 @@ impl EventConfig {
 /// Builds the service: routes plus its outbox relay. An invalid `[event]`
 /// setting is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: EventConfig = deps.settings.section(NAME)?;
+    let config: EventConfig = deps.settings.section_strict(NAME, &[])?;
     config.validate()?;
     let (outbox, tasks) = Outbox::start(
         NAME,

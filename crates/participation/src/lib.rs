@@ -73,7 +73,7 @@ impl ParticipationConfig {
 /// Builds the service: routes, its outbox relay and its `event-topic` consumer.
 /// An invalid `[participation]` setting is an error naming it.
 pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
-    let config: ParticipationConfig = deps.settings.section(NAME)?;
+    let config: ParticipationConfig = deps.settings.section_strict(NAME, &[])?;
     config.validate()?;
     let (outbox, mut tasks) = Outbox::start(
         NAME,

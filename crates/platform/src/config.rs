@@ -240,6 +240,32 @@ impl Settings {
         Ok(())
     }
 
+    /// [`Self::section`], refusing keys `T` does not have, so that a misspelt
+    /// setting (`KEM_AI__PROVDER`) stops the start instead of being ignored.
+    /// `shared` names keys of the same table that other code reads.
+    pub fn section_strict<T: serde::de::DeserializeOwned + Serialize + Default>(
+        &self,
+        name: &str,
+        shared: &[&str],
+    ) -> Result<T, ConfigError> {
+        let value: T = self.section(name)?;
+        if let Some(raw) = self.sections.0.get(name) {
+            let known = figment::value::Value::serialize(T::default()).map_err(|e| {
+                ConfigError::Invalid {
+                    name: name.to_string(),
+                    reason: e.to_string(),
+                }
+            })?;
+            if let Some(unknown) = unknown_key(name, raw, &known, shared) {
+                return Err(ConfigError::Invalid {
+                    name: unknown,
+                    reason: "no such setting; see config/default.toml".into(),
+                });
+            }
+        }
+        Ok(value)
+    }
+
     /// The table `[name]` as the owning service's settings type; fields it
     /// leaves out take the type's serde defaults.
     pub fn section<T: serde::de::DeserializeOwned + Default>(
@@ -273,6 +299,25 @@ impl Settings {
             .filter(|s| !s.is_empty())
             .collect()
     }
+}
+
+/// The path of the first key of `raw` that `known` (a serialised default)
+/// lacks, looking into nested tables.
+fn unknown_key(
+    path: &str,
+    raw: &figment::value::Value,
+    known: &figment::value::Value,
+    shared: &[&str],
+) -> Option<String> {
+    use figment::value::Value;
+    let (Value::Dict(_, raw), Value::Dict(_, known)) = (raw, known) else {
+        return None;
+    };
+    raw.iter().find_map(|(key, value)| match known.get(key) {
+        None if shared.contains(&key.as_str()) => None,
+        None => Some(format!("{path}.{key}")),
+        Some(default) => unknown_key(&format!("{path}.{key}"), value, default, &[]),
+    })
 }
 
 fn invalid(name: &str, reason: &str) -> ConfigError {

@@ -11,6 +11,12 @@ use crate::support::test_settings;
 async fn each_invalid_setting_stops_the_start_naming_it() {
     for (table, value, setting) in [
         ("ai", json!({"provider": "gpt"}), "ai.provider"),
+        ("ai", json!({"provder": "llm"}), "ai.provder"),
+        (
+            "distribution",
+            json!({"channels": {"kakao": {"base_ur": "http://x"}}}),
+            "distribution.channels.kakao.base_ur",
+        ),
         ("ai", json!({"job_timeout_ms": "soon"}), "ai.job_timeout_ms"),
         (
             "ai",
