@@ -92,8 +92,13 @@ async fn whole_job(jobs: usize) {
     let cache = platform::cache::Cache::from_url("memory://", "", Duration::from_millis(250))
         .expect("cache");
     let stop = tokio_util::sync::CancellationToken::new();
-    let (outbox, _tasks) =
-        platform::outbox::Outbox::start(db.clone(), bus, Duration::from_secs(1), stop.clone());
+    let (outbox, _tasks) = platform::outbox::Outbox::start(
+        "ai",
+        db.clone(),
+        bus,
+        Duration::from_secs(1),
+        stop.clone(),
+    );
     let service = AiService::new(
         AiStore::new(db),
         cache,

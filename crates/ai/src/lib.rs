@@ -15,7 +15,7 @@ pub mod worker;
 use std::{sync::Arc, time::Duration};
 
 use platform::{
-    config::Secret,
+    config::{Checks, ConfigError, Secret},
     db::Migrations,
     outbox::Outbox,
     resilience::{BreakerConfig, CircuitBreaker},
@@ -116,18 +116,52 @@ pub fn provider_from(
     }
 }
 
+impl AiConfig {
+    /// Every field in its allowed range; the LLM's URL and model only matter
+    /// (and are only checked) when it is the provider.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let c = Checks::new(NAME);
+        c.one_of("provider", self.provider.trim(), &["builtin", "llm"])?;
+        c.range("job_timeout_ms", self.job_timeout_ms, 1_000, 3_600_000)?;
+        c.range("stale_after_secs", self.stale_after_secs, 1, 86_400)?;
+        c.range("max_concurrent_jobs", self.max_concurrent_jobs, 1, 256)?;
+        c.range(
+            "trend_cache_ttl_secs",
+            self.trend_cache_ttl_secs,
+            1,
+            30 * 86_400,
+        )?;
+        c.range("llm_timeout_ms", self.llm_timeout_ms, 1, 3_600_000)?;
+        c.range("llm_temperature", self.llm_temperature, 0.0, 2.0)?;
+        c.range("llm_breaker_failures", self.llm_breaker_failures, 1, 1_000)?;
+        c.range(
+            "llm_breaker_open_secs",
+            self.llm_breaker_open_secs,
+            1,
+            86_400,
+        )?;
+        if self.provider.trim() == "llm" {
+            c.http_url("llm_base_url", &self.llm_base_url, false)?;
+            if self.llm_model.trim().is_empty() {
+                c.one_of("llm_model", "", &["a model name"])?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Builds the service: no routes (the event service owns the API), the job
-/// consumer, the outbox relay and the resumption of interrupted jobs.
-pub fn module(deps: &Deps) -> Module {
-    let config: AiConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [ai] settings; using the defaults");
-        AiConfig::default()
-    });
-    let provider = provider_from(&config, &deps.cache).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "falling back to the built-in engine");
-        Arc::new(provider::Builtin)
-    });
+/// consumer, the outbox relay and the resumption of interrupted jobs. An
+/// invalid `[ai]` setting (an unknown provider included) is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: AiConfig = deps.settings.section_strict(NAME, &[])?;
+    config.validate()?;
+    let provider = provider_from(&config, &deps.cache).map_err(|reason| ConfigError::Invalid {
+        name: "ai.provider".into(),
+        reason,
+    })?;
     let (outbox, mut tasks) = Outbox::start(
+        NAME,
         deps.db.clone(),
         deps.bus.clone(),
         Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
@@ -154,9 +188,9 @@ pub fn module(deps: &Deps) -> Module {
         // Without its consumer the service does nothing; say so loudly.
         Err(e) => tracing::error!(error = %e, "ai job consumer could not start"),
     }
-    Module {
+    Ok(Module {
         name: NAME,
         router: OpenApiRouter::new(),
         tasks,
-    }
+    })
 }

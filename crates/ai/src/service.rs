@@ -246,6 +246,8 @@ impl AiService {
                     } else {
                         "failed"
                     };
+                    let took = (now - row.received_at).to_std().unwrap_or_default();
+                    platform::metrics::job_finished("ai", outcome, took);
                     tracing::info!(job_id = %row.job_id, event_id = %row.event_id, outcome, "ai job finished");
                     return;
                 }

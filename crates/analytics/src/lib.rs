@@ -12,7 +12,11 @@ pub mod worker;
 
 use std::sync::Arc;
 
-use platform::{db::Migrations, Deps, Module};
+use platform::{
+    config::{Checks, ConfigError},
+    db::Migrations,
+    Deps, Module,
+};
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "analytics";
@@ -47,12 +51,25 @@ impl Default for AnalyticsConfig {
     }
 }
 
-/// Builds the service: routes plus its bus consumers.
-pub fn module(deps: &Deps) -> Module {
-    let config: AnalyticsConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [analytics] settings; using the defaults");
-        AnalyticsConfig::default()
-    });
+impl AnalyticsConfig {
+    /// Every field in its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let c = Checks::new(NAME);
+        c.range(
+            "dashboard_cache_ttl_secs",
+            self.dashboard_cache_ttl_secs,
+            1,
+            86_400,
+        )?;
+        c.range("max_owner_events", self.max_owner_events, 1, 10_000)
+    }
+}
+
+/// Builds the service: routes plus its bus consumers. An invalid
+/// `[analytics]` setting is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: AnalyticsConfig = deps.settings.section_strict(NAME, &[])?;
+    config.validate()?;
     let service = Arc::new(service::AnalyticsService::new(
         store::AnalyticsStore::new(deps.db.clone()),
         deps.cache.clone(),
@@ -71,9 +88,9 @@ pub fn module(deps: &Deps) -> Module {
         platform::dedup::retention(&deps.settings),
         deps.shutdown.clone(),
     ));
-    Module {
+    Ok(Module {
         name: NAME,
         router: http::router(service),
         tasks,
-    }
+    })
 }

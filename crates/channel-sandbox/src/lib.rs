@@ -17,7 +17,11 @@ pub mod store;
 use std::sync::Arc;
 
 use contracts::channels::Channel;
-use platform::{config::Secret, db::Migrations, Deps, Module};
+use platform::{
+    config::{Checks, ConfigError, Secret},
+    db::Migrations,
+    Deps, Module,
+};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 
@@ -116,21 +120,18 @@ pub fn slug(channel: Channel) -> String {
     channel.code().to_ascii_lowercase()
 }
 
-/// Builds the service: the six channel APIs and the knob/record routes.
-pub fn module(deps: &Deps) -> Module {
-    let config: SandboxConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [sandbox] settings; using the defaults");
-        SandboxConfig::default()
-    });
-    let initial = Knobs {
+/// Builds the service: the six channel APIs and the knob/record routes. An
+/// invalid `[sandbox]` setting is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: SandboxConfig = deps.settings.section_strict(NAME, &[])?;
+    let c = Checks::new(NAME);
+    c.range("failure_rate", config.failure_rate, 0.0, 1.0)?;
+    c.range("latency_ms", config.latency_ms, 0, 600_000)?;
+    let knobs = Knobs {
         latency_ms: config.latency_ms,
         failure_rate: config.failure_rate,
         outage: config.outage,
     };
-    let knobs = initial.checked().unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [sandbox] knobs; starting without faults");
-        Knobs::default()
-    });
     let sandbox = Arc::new(Sandbox {
         store: SandboxStore::new(deps.db.clone()),
         knobs: KnobBoard::new(knobs),
@@ -143,9 +144,9 @@ pub fn module(deps: &Deps) -> Module {
         .merge(partners::router())
         .merge(admin::router())
         .with_state(sandbox);
-    Module {
+    Ok(Module {
         name: NAME,
         router: OpenApiRouter::new().merge(OpenApiRouter::from(router)),
         tasks: Vec::new(),
-    }
+    })
 }

@@ -22,7 +22,12 @@ pub use png;
 
 use std::{sync::Arc, time::Duration};
 
-use platform::{config::Secret, db::Migrations, outbox::Outbox, Deps, Module};
+use platform::{
+    config::{Checks, ConfigError, Secret},
+    db::Migrations,
+    outbox::Outbox,
+    Deps, Module,
+};
 use serde::{Deserialize, Serialize};
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
@@ -72,25 +77,26 @@ impl Default for ContentConfig {
 }
 
 /// Builds the service: the image route, the job consumer and the outbox relay.
-pub fn module(deps: &Deps) -> Module {
-    let config: ContentConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [content] settings; using the defaults");
-        ContentConfig::default()
-    });
-    let images = match objects::ImageStore::from_config(&config, &deps.settings.data_dir) {
-        Ok(images) => images,
-        Err(e) => {
-            // Without a store no image can be kept or served; jobs wait on
-            // the bus until the settings are fixed.
-            tracing::error!(error = %e, "content service not started: no image store");
-            return Module {
-                name: NAME,
-                router: utoipa_axum::router::OpenApiRouter::new(),
-                tasks: Vec::new(),
-            };
-        }
-    };
+/// An invalid `[content]` setting (or an image store that cannot be opened)
+/// is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: ContentConfig = deps.settings.section_strict(NAME, &[])?;
+    let c = Checks::new(NAME);
+    if !config.public_url.trim().starts_with('/') {
+        c.http_url("public_url", config.public_url.trim(), true)?;
+    }
+    if !config.s3_endpoint.is_empty() {
+        c.http_url("s3_endpoint", &config.s3_endpoint, false)?;
+    }
+    let images =
+        objects::ImageStore::from_config(&config, &deps.settings.data_dir).map_err(|e| {
+            ConfigError::Invalid {
+                name: "content.store_url".into(),
+                reason: format!("{e}; allowed: file://[DIR] or s3://BUCKET"),
+            }
+        })?;
     let (outbox, mut tasks) = Outbox::start(
+        NAME,
         deps.db.clone(),
         deps.bus.clone(),
         Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
@@ -106,9 +112,9 @@ pub fn module(deps: &Deps) -> Module {
         Ok(consumer) => tasks.push(consumer),
         Err(e) => tracing::error!(error = %e, "image job consumer could not start"),
     }
-    Module {
+    Ok(Module {
         name: NAME,
         router: http::router(service),
         tasks,
-    }
+    })
 }

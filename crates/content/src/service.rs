@@ -130,6 +130,7 @@ impl ContentService {
             return Ok(Handled::AlreadyDone);
         }
         self.outbox.send(std::slice::from_ref(&message)).await;
+        platform::metrics::job_finished("image", "completed", job_took(render_ms));
         tracing::info!(job_id = %job.job_id, event_id = %job.event_id, images = records.len(), render_ms, "image job completed");
         Ok(Handled::Completed(records.len()))
     }
@@ -215,6 +216,7 @@ impl ContentService {
             return Ok(Handled::AlreadyDone);
         }
         self.outbox.send(std::slice::from_ref(&message)).await;
+        platform::metrics::job_finished("image", "failed", job_took(render_ms));
         tracing::warn!(job_id = %job.job_id, event_id = %job.event_id, reason, "image job failed");
         Ok(Handled::Failed(reason.to_string()))
     }
@@ -252,6 +254,10 @@ fn or_all<T: Copy + PartialEq>(asked: &[T], all: &[T]) -> Vec<T> {
         }
     }
     chosen
+}
+
+fn job_took(render_ms: i64) -> std::time::Duration {
+    std::time::Duration::from_millis(u64::try_from(render_ms).unwrap_or_default())
 }
 
 fn elapsed_ms(started: Instant) -> i64 {

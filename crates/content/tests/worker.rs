@@ -125,7 +125,7 @@ async fn a_job_delivered_three_times_is_rendered_once_and_answered_once() {
             shutdown.clone(),
         )
         .expect("subscribe");
-        let module = content::module(&deps);
+        let module = content::module(&deps).expect("valid settings");
 
         let event_id = unique("evt");
         let first = job(&event_id, "겨울 한정 라떼 1+1", Utc::now());

@@ -13,7 +13,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use contracts::channels::Channel;
 use platform::{
-    config::Secret,
+    config::{Checks, ConfigError, Secret},
     db::Migrations,
     outbox::Outbox,
     resilience::{BreakerConfig, Bulkhead, CircuitBreaker, RetrySchedule},
@@ -139,13 +139,36 @@ impl Default for DistributionConfig {
     }
 }
 
-/// Builds the service: routes plus its outbox relay.
-pub fn module(deps: &Deps) -> Module {
-    let config: DistributionConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [distribution] settings; using the defaults");
-        DistributionConfig::default()
-    });
+impl DistributionConfig {
+    /// Every field in its allowed range, every channel URL an http(s) URL or empty.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let c = Checks::new(NAME);
+        c.range("budget_ms", self.budget_ms, 1, 3_600_000)?;
+        c.range("retry_attempts", self.retry_attempts, 1, 20)?;
+        c.range("breaker_failures", self.breaker_failures, 1, 1_000)?;
+        c.range("breaker_open_ms", self.breaker_open_ms, 1, 86_400_000)?;
+        c.range("bulkhead_size", self.bulkhead_size, 1, 10_000)?;
+        c.range("bulkhead_wait_ms", self.bulkhead_wait_ms, 0, 3_600_000)?;
+        c.range("call_timeout_ms", self.call_timeout_ms, 1, 3_600_000)?;
+        for ms in &self.retry_backoff_ms {
+            c.range("retry_backoff_ms", *ms, 0, 3_600_000)?;
+        }
+        let mut channels = self.channels.clone();
+        for channel in Channel::ALL {
+            let field = format!("channels.{}.base_url", channel.code().to_ascii_lowercase());
+            c.http_url(&field, &channels.of_mut(channel).base_url, true)?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the service: routes plus its outbox relay. An invalid
+/// `[distribution]` setting is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: DistributionConfig = deps.settings.section_strict(NAME, stats_job::KEYS)?;
+    config.validate()?;
     let (outbox, tasks) = Outbox::start(
+        NAME,
         deps.db.clone(),
         deps.bus.clone(),
         Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
@@ -208,11 +231,11 @@ pub fn module(deps: &Deps) -> Module {
     ));
     let tasks: Vec<_> = tasks
         .into_iter()
-        .chain(stats_job::start(deps, service.clone()))
+        .chain(stats_job::start(deps, service.clone())?)
         .collect();
-    Module {
+    Ok(Module {
         name: NAME,
         router: http::router(service),
         tasks,
-    }
+    })
 }

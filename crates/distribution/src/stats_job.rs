@@ -26,6 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{domain::Plan, service::DistributionService};
 
+/// The job's keys in the `[distribution]` table, which the service's own
+/// settings type does not have.
+pub const KEYS: &[&str] = &["stats_interval_secs", "stats_days_after_end"];
+
 /// The job's keys in the `[distribution]` table (read beside the service's own).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(default)]
@@ -49,13 +53,16 @@ impl Default for StatsJobConfig {
 const EVENTS_AT_ONCE: usize = 4;
 
 /// Starts the job (no task when it is turned off).
-pub fn start(deps: &Deps, service: Arc<DistributionService>) -> Vec<tokio::task::JoinHandle<()>> {
-    let config: StatsJobConfig = deps.settings.section(crate::NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid stats settings in [distribution]; using the defaults");
-        StatsJobConfig::default()
-    });
+pub fn start(
+    deps: &Deps,
+    service: Arc<DistributionService>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, platform::config::ConfigError> {
+    let config: StatsJobConfig = deps.settings.section(crate::NAME)?;
+    let checks = platform::config::Checks::new(crate::NAME);
+    checks.range("stats_interval_secs", config.stats_interval_secs, 0, 86_400)?;
+    checks.range("stats_days_after_end", config.stats_days_after_end, 0, 365)?;
     if config.stats_interval_secs == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let job = StatsJob {
         db: deps.db.clone(),
@@ -64,9 +71,9 @@ pub fn start(deps: &Deps, service: Arc<DistributionService>) -> Vec<tokio::task:
         days_after_end: config.stats_days_after_end,
     };
     let every = Duration::from_secs(config.stats_interval_secs);
-    vec![tokio::spawn(
+    Ok(vec![tokio::spawn(
         job.run(every, deps.shutdown.clone().cancelled_owned()),
-    )]
+    )])
 }
 
 struct StatsJob {

@@ -56,6 +56,8 @@ impl DistributionClient {
                 .http
                 .post(&self.url)
                 .bearer_auth(bearer)
+                // The same trace id in both services' logs for this publish.
+                .header("x-request-id", platform::http::trace_id())
                 .json(body)
                 .timeout(self.timeout)
                 .send()

@@ -20,7 +20,12 @@ pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
-use platform::{db::Migrations, outbox::Outbox, Deps, Module};
+use platform::{
+    config::{Checks, ConfigError},
+    db::Migrations,
+    outbox::Outbox,
+    Deps, Module,
+};
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "event";
@@ -77,13 +82,54 @@ impl Default for EventConfig {
     }
 }
 
-/// Builds the service: routes plus its outbox relay.
-pub fn module(deps: &Deps) -> Module {
-    let config: EventConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [event] settings; using the defaults");
-        EventConfig::default()
-    });
+impl EventConfig {
+    /// Every field in its allowed range, the URLs http(s) or empty.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let c = Checks::new(NAME);
+        c.range("ai_job_timeout_secs", self.ai_job_timeout_secs, 1, 86_400)?;
+        c.range(
+            "image_job_timeout_secs",
+            self.image_job_timeout_secs,
+            1,
+            86_400,
+        )?;
+        c.http_url("distribution_url", &self.distribution_url, true)?;
+        c.range(
+            "distribution_timeout_secs",
+            self.distribution_timeout_secs,
+            1,
+            3_600,
+        )?;
+        c.range(
+            "distribution_breaker_failures",
+            self.distribution_breaker_failures,
+            1,
+            1_000,
+        )?;
+        c.range(
+            "distribution_breaker_open_secs",
+            self.distribution_breaker_open_secs,
+            1,
+            86_400,
+        )?;
+        c.http_url("public_url", &self.public_url, true)?;
+        c.http_url("participation_url", &self.participation_url, true)?;
+        c.range(
+            "end_sweep_interval_ms",
+            self.end_sweep_interval_ms,
+            10,
+            3_600_000,
+        )
+    }
+}
+
+/// Builds the service: routes plus its outbox relay. An invalid `[event]`
+/// setting is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: EventConfig = deps.settings.section_strict(NAME, &[])?;
+    config.validate()?;
     let (outbox, tasks) = Outbox::start(
+        NAME,
         deps.db.clone(),
         deps.bus.clone(),
         Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
@@ -108,9 +154,9 @@ pub fn module(deps: &Deps) -> Module {
         // Without its consumers the service cannot finish a job; say so loudly.
         Err(e) => tracing::error!(error = %e, "event result consumers could not start"),
     }
-    Module {
+    Ok(Module {
         name: NAME,
         router: http::router(service),
         tasks,
-    }
+    })
 }

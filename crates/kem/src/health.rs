@@ -1,4 +1,5 @@
-//! `/healthz`, `/readyz` and `/openapi.json`.
+//! `/healthz`, `/readyz` and `/openapi.json` (`/metrics` is mounted beside
+//! them from `platform::metrics`).
 
 use std::sync::Arc;
 
@@ -8,7 +9,12 @@ use axum::{
     routing::get,
     Extension, Json, Router,
 };
-use platform::{bus::Bus, cache::Cache, db::Db, http::ApiError};
+use platform::{
+    bus::{Bus, ConsumerState, Consumers},
+    cache::Cache,
+    db::Db,
+    http::ApiError,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -19,6 +25,8 @@ pub struct Readiness {
     pub dbs: Vec<(&'static str, Db)>,
     pub cache: Cache,
     pub bus: Arc<dyn Bus>,
+    /// Every bus consumer of the app, by `{group}:{topic}`.
+    pub consumers: Consumers,
 }
 
 pub fn router() -> OpenApiRouter {
@@ -60,7 +68,7 @@ struct Check {
 #[derive(Serialize, ToSchema)]
 struct Ready {
     status: &'static str,
-    /// `database.<service>`, `cache`, `bus`.
+    /// `database.<service>`, `cache`, `bus`, `consumer.<group>:<topic>`.
     checks: std::collections::BTreeMap<String, Check>,
 }
 
@@ -79,7 +87,8 @@ fn check<E: std::fmt::Display>(backend: &'static str, result: Result<(), E>) -> 
     }
 }
 
-/// Database (per service), cache and bus reachable; 503 when any is not.
+/// Database (per service), cache and bus reachable and every bus consumer
+/// running; 503 naming the ones that are not.
 #[utoipa::path(get, path = "/readyz", tag = "ops",
     responses((status = 200, body = Ready), (status = 503, body = Ready)))]
 async fn readyz(Extension(r): Extension<Readiness>) -> (StatusCode, Json<Ready>) {
@@ -95,6 +104,13 @@ async fn readyz(Extension(r): Extension<Readiness>) -> (StatusCode, Json<Ready>)
         check(r.cache.backend_name(), r.cache.ping().await),
     );
     checks.insert("bus".into(), check(r.bus.name(), r.bus.ping().await));
+    for (name, state) in r.consumers.snapshot() {
+        let result = match state {
+            ConsumerState::Up => Ok(()),
+            ConsumerState::Down(why) => Err(why),
+        };
+        checks.insert(format!("consumer.{name}"), check(r.bus.name(), result));
+    }
     let up = checks.values().all(|c| c.status == "UP");
     let status = if up {
         StatusCode::OK

@@ -16,7 +16,7 @@ use platform::{
     auth::{load_or_create_secret, Tokens},
     bus::{self, Bus},
     cache::Cache,
-    config::Settings,
+    config::{ConfigError, Settings},
     db::{Db, Migrations},
     http::{not_found, trace_requests, BearerSecurity},
     Deps, Module,
@@ -30,7 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
 struct ServiceDef {
     name: &'static str,
     migrations: fn() -> Migrations,
-    module: fn(&Deps) -> Module,
+    module: fn(&Deps) -> Result<Module, ConfigError>,
 }
 
 const SERVICES: &[ServiceDef] = &[
@@ -154,13 +154,30 @@ impl App {
         self.wait().await
     }
 
-    /// Waits until the server ends (after a shutdown signal), then lets
-    /// background tasks finish and closes the pools.
+    /// Waits until the server ends (after a shutdown signal): in-flight
+    /// requests get `shutdown_timeout_secs` to finish, then background tasks
+    /// (consumers, relays) as long again; then the pools close.
     pub async fn wait(self) -> anyhow::Result<()> {
-        let served = self.server.await.context("server task")?;
+        let grace = Duration::from_secs(self.settings.shutdown_timeout_secs);
+        let mut server = self.server;
+        let served = tokio::select! {
+            served = &mut server => served,
+            _ = self.shutdown.cancelled() => match tokio::time::timeout(grace, &mut server).await {
+                Ok(served) => served,
+                Err(_) => {
+                    tracing::warn!(?grace, "requests still in flight at the shutdown deadline; cut off");
+                    server.abort();
+                    Ok(Ok(()))
+                }
+            },
+        }
+        .context("server task")?;
         self.shutdown.cancel();
+        let deadline = tokio::time::Instant::now() + grace;
         for task in self.tasks {
-            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+            if tokio::time::timeout_at(deadline, task).await.is_err() {
+                tracing::warn!("a background task did not stop by the shutdown deadline");
+            }
         }
         for (_, db) in &self.dbs {
             db.close().await;
@@ -180,6 +197,8 @@ impl App {
 
 /// Builds every selected service on `listener` and starts serving.
 pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<App> {
+    // Before anything records: values recorded with no recorder are lost.
+    platform::metrics::install();
     let settings = Arc::new(settings);
     let shutdown = CancellationToken::new();
     let clock = platform::clock::Clock::system();
@@ -202,6 +221,9 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
     )
     .await?;
     let bus = bus::PrefixedGroups::wrap(bus, &settings.bus_group_prefix);
+    // Outermost, so readiness names consumers by the groups services chose.
+    let consumers = bus::Consumers::default();
+    let bus = bus::Supervised::wrap(bus, consumers.clone());
     let secret =
         load_or_create_secret(&settings.jwt_secret, &settings.data_dir).context("jwt secret")?;
     let tokens = Arc::new(Tokens::new(
@@ -229,7 +251,17 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             .iter()
             .find(|s| s.name == *name)
             .context("service")?;
-        let module = (def.module)(&deps);
+        let module = match (def.module)(&deps) {
+            Ok(module) => module,
+            Err(e) => {
+                // Tasks of the services built so far must not outlive the failed start.
+                shutdown.cancel();
+                for (_, db) in &dbs {
+                    db.close().await;
+                }
+                return Err(e).with_context(|| format!("service {name} not started"));
+            }
+        };
         tracing::info!(service = module.name, "service mounted");
         api = api.merge(module.router);
         tasks.extend(module.tasks);
@@ -239,11 +271,13 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         dbs: dbs.clone(),
         cache: cache.clone(),
         bus: bus.clone(),
+        consumers,
     };
     let app: Router = router
         .merge(health::openapi_route(openapi))
         // The web app has no database; it is always mounted, after the API routes.
         .merge(web::router(&settings, &format!("http://{addr}")))
+        .route("/metrics", axum::routing::get(platform::metrics::render))
         .fallback(not_found)
         .layer(Extension(readiness))
         .layer(Extension(tokens))
@@ -251,6 +285,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             health::panic_answer,
         ))
+        .layer(middleware::from_fn(platform::metrics::track_requests))
         .layer(middleware::from_fn(trace_requests));
 
     let server_shutdown = shutdown.clone();

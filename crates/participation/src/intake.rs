@@ -160,6 +160,7 @@ impl Writer {
     }
 
     async fn write(&self, event_id: &str, batch: Vec<Pending>) {
+        platform::metrics::entry_batch(batch.len());
         let entries: Vec<(String, Entry)> = batch
             .iter()
             .map(|p| (p.participant_id.clone(), p.entry.clone()))

@@ -18,7 +18,12 @@ pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
-use platform::{db::Migrations, outbox::Outbox, Deps, Module};
+use platform::{
+    config::{Checks, ConfigError},
+    db::Migrations,
+    outbox::Outbox,
+    Deps, Module,
+};
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "participation";
@@ -69,13 +74,42 @@ impl Default for ParticipationConfig {
     }
 }
 
+impl ParticipationConfig {
+    /// Every field in its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let c = Checks::new(NAME);
+        c.range("max_page_size", self.max_page_size, 1, 1_000)?;
+        c.range("entry_writers", self.entry_writers, 1, 256)?;
+        c.range(
+            "max_entry_batch",
+            self.max_entry_batch,
+            1,
+            intake::MAX_BATCH,
+        )?;
+        c.http_url("event_url", &self.event_url, true)?;
+        c.http_url("public_url", &self.public_url, true)?;
+        c.range(
+            "winner_data_retention_days",
+            self.winner_data_retention_days,
+            0,
+            3_650,
+        )?;
+        c.range(
+            "erasure_interval_secs",
+            self.erasure_interval_secs,
+            1,
+            86_400,
+        )
+    }
+}
+
 /// Builds the service: routes, its outbox relay and its `event-topic` consumer.
-pub fn module(deps: &Deps) -> Module {
-    let config: ParticipationConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [participation] settings; using the defaults");
-        ParticipationConfig::default()
-    });
+/// An invalid `[participation]` setting is an error naming it.
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: ParticipationConfig = deps.settings.section_strict(NAME, &[])?;
+    config.validate()?;
     let (outbox, mut tasks) = Outbox::start(
+        NAME,
         deps.db.clone(),
         deps.bus.clone(),
         Duration::from_millis(deps.settings.outbox_relay_interval_ms.max(10)),
@@ -109,7 +143,7 @@ pub fn module(deps: &Deps) -> Module {
         intake,
         deps.clock.clone(),
         directory::EventDirectory::new(&event_url),
-        config.winner_data_retention_days.max(0),
+        config.winner_data_retention_days,
         if config.public_url.is_empty() {
             deps.base_url.clone()
         } else {
@@ -119,7 +153,7 @@ pub fn module(deps: &Deps) -> Module {
     ));
     tasks.push(erasure::spawn(
         service.clone(),
-        Duration::from_secs(config.erasure_interval_secs.max(1)),
+        Duration::from_secs(config.erasure_interval_secs),
         deps.shutdown.clone(),
     ));
     match worker::start(service.clone(), &deps.bus, deps.shutdown.clone()) {
@@ -127,9 +161,9 @@ pub fn module(deps: &Deps) -> Module {
         // Without its consumer the service never learns of an event; say so loudly.
         Err(e) => tracing::error!(error = %e, "participation event consumer could not start"),
     }
-    Module {
+    Ok(Module {
         name: NAME,
         router: http::router(Arc::new(http::Shared { service, config })),
         tasks,
-    }
+    })
 }

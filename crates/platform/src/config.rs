@@ -59,6 +59,9 @@ pub struct Settings {
     pub login_lock_secs: u64,
     pub max_body_bytes: usize,
     pub log_format: String,
+    /// On SIGTERM / Ctrl-C: the longest wait for in-flight requests and then
+    /// for background tasks (consumers, relays) to finish.
+    pub shutdown_timeout_secs: u64,
     /// Tables such as `[ai]` or `[content]`, read by the service that owns
     /// them through [`Settings::section`], so that a service's settings live
     /// beside its code. Environment: `KEM_AI__PROVIDER=llm` sets `ai.provider`.
@@ -94,8 +97,77 @@ pub struct CliOverrides {
 pub enum ConfigError {
     #[error("cannot read settings: {0}")]
     Load(#[from] Box<figment::Error>),
-    #[error("invalid setting {name}: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    /// `name` is the setting's path: `bus_url`, or `ai.provider` for a table's field.
+    #[error("invalid setting {name} (env {}): {reason}", env_name(name))]
+    Invalid { name: String, reason: String },
+}
+
+/// The environment variable that sets `name` (`ai.provider` → `KEM_AI__PROVIDER`).
+pub fn env_name(name: &str) -> String {
+    format!("KEM_{}", name.replace('.', "__").to_ascii_uppercase())
+}
+
+/// Checks of one table's fields, each failure naming `table.field` and what
+/// is allowed.
+pub struct Checks {
+    table: &'static str,
+}
+
+impl Checks {
+    /// Checks of the fields of `[table]`.
+    pub fn new(table: &'static str) -> Checks {
+        Checks { table }
+    }
+
+    fn invalid(&self, field: &str, reason: String) -> ConfigError {
+        ConfigError::Invalid {
+            name: format!("{}.{field}", self.table),
+            reason,
+        }
+    }
+
+    /// `value` lies in `min..=max`.
+    pub fn range<T: PartialOrd + fmt::Display>(
+        &self,
+        field: &str,
+        value: T,
+        min: T,
+        max: T,
+    ) -> Result<(), ConfigError> {
+        if value < min || value > max {
+            return Err(self.invalid(field, format!("{value}; allowed: {min} to {max}")));
+        }
+        Ok(())
+    }
+
+    /// `value` is one of `allowed`.
+    pub fn one_of(&self, field: &str, value: &str, allowed: &[&str]) -> Result<(), ConfigError> {
+        if !allowed.contains(&value) {
+            return Err(self.invalid(field, format!("{value:?}; allowed: {}", allowed.join(", "))));
+        }
+        Ok(())
+    }
+
+    /// `value` is an absolute http(s) URL, or empty when `may_be_empty`.
+    pub fn http_url(
+        &self,
+        field: &str,
+        value: &str,
+        may_be_empty: bool,
+    ) -> Result<(), ConfigError> {
+        if value.is_empty() && may_be_empty {
+            return Ok(());
+        }
+        let parsed = url::Url::parse(value);
+        if !parsed.is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host()) {
+            let empty = if may_be_empty { " or empty" } else { "" };
+            return Err(self.invalid(
+                field,
+                format!("{value:?}; allowed: an http:// or https:// URL{empty}"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Settings {
@@ -126,6 +198,24 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let scheme_ok = |url: &str, schemes: &[&str]| schemes.iter().any(|s| url.starts_with(s));
+        if !["text", "json"].contains(&self.log_format.as_str()) {
+            return Err(invalid("log_format", "allowed: text, json"));
+        }
+        let positive = [
+            ("cache_timeout_ms", self.cache_timeout_ms),
+            ("bus_publish_timeout_ms", self.bus_publish_timeout_ms),
+            ("outbox_relay_interval_ms", self.outbox_relay_interval_ms),
+            (
+                "processed_message_retention_hours",
+                self.processed_message_retention_hours,
+            ),
+            ("login_max_failures", u64::from(self.login_max_failures)),
+            ("max_body_bytes", self.max_body_bytes as u64),
+            ("shutdown_timeout_secs", self.shutdown_timeout_secs),
+        ];
+        if let Some((name, _)) = positive.iter().find(|(_, value)| *value == 0) {
+            return Err(invalid(name, "allowed: a positive number"));
+        }
         if !scheme_ok(
             &self.database_url,
             &["sqlite:", "postgres://", "postgresql://"],
@@ -150,6 +240,32 @@ impl Settings {
         Ok(())
     }
 
+    /// [`Self::section`], refusing keys `T` does not have, so that a misspelt
+    /// setting (`KEM_AI__PROVDER`) stops the start instead of being ignored.
+    /// `shared` names keys of the same table that other code reads.
+    pub fn section_strict<T: serde::de::DeserializeOwned + Serialize + Default>(
+        &self,
+        name: &str,
+        shared: &[&str],
+    ) -> Result<T, ConfigError> {
+        let value: T = self.section(name)?;
+        if let Some(raw) = self.sections.0.get(name) {
+            let known = figment::value::Value::serialize(T::default()).map_err(|e| {
+                ConfigError::Invalid {
+                    name: name.to_string(),
+                    reason: e.to_string(),
+                }
+            })?;
+            if let Some(unknown) = unknown_key(name, raw, &known, shared) {
+                return Err(ConfigError::Invalid {
+                    name: unknown,
+                    reason: "no such setting; see config/default.toml".into(),
+                });
+            }
+        }
+        Ok(value)
+    }
+
     /// The table `[name]` as the owning service's settings type; fields it
     /// leaves out take the type's serde defaults.
     pub fn section<T: serde::de::DeserializeOwned + Default>(
@@ -158,9 +274,13 @@ impl Settings {
     ) -> Result<T, ConfigError> {
         match self.sections.0.get(name) {
             None => Ok(T::default()),
-            Some(value) => value.deserialize().map_err(|e| ConfigError::Invalid {
-                name: "section",
-                reason: format!("[{name}]: {e}"),
+            Some(value) => value.deserialize().map_err(|e| {
+                let mut path = vec![name.to_string()];
+                path.extend(e.path.iter().cloned());
+                ConfigError::Invalid {
+                    name: path.join("."),
+                    reason: e.kind.to_string(),
+                }
             }),
         }
     }
@@ -181,9 +301,28 @@ impl Settings {
     }
 }
 
-fn invalid(name: &'static str, reason: &str) -> ConfigError {
+/// The path of the first key of `raw` that `known` (a serialised default)
+/// lacks, looking into nested tables.
+fn unknown_key(
+    path: &str,
+    raw: &figment::value::Value,
+    known: &figment::value::Value,
+    shared: &[&str],
+) -> Option<String> {
+    use figment::value::Value;
+    let (Value::Dict(_, raw), Value::Dict(_, known)) = (raw, known) else {
+        return None;
+    };
+    raw.iter().find_map(|(key, value)| match known.get(key) {
+        None if shared.contains(&key.as_str()) => None,
+        None => Some(format!("{path}.{key}")),
+        Some(default) => unknown_key(&format!("{path}.{key}"), value, default, &[]),
+    })
+}
+
+fn invalid(name: &str, reason: &str) -> ConfigError {
     ConfigError::Invalid {
-        name,
+        name: name.to_string(),
         reason: reason.to_string(),
     }
 }
@@ -245,10 +384,27 @@ mod tests {
         s.cache_url = "memcached://x".into();
         assert!(matches!(
             s.validate(),
-            Err(ConfigError::Invalid {
-                name: "cache_url",
-                ..
-            })
+            Err(ConfigError::Invalid { name, .. }) if name == "cache_url"
         ));
+    }
+
+    #[test]
+    fn a_bad_table_field_is_named_with_its_path_and_env_variable() {
+        let figment = Figment::from(Toml::string(DEFAULTS_TOML))
+            .merge(Toml::string("[sample]\ntimeout_secs = \"soon\"\n"));
+        let s: Settings = figment.extract().expect("settings");
+        let error = s.section::<Sample>("sample").expect_err("invalid");
+        let text = error.to_string();
+        assert!(text.contains("sample.timeout_secs"), "{text}");
+        assert!(text.contains("KEM_SAMPLE__TIMEOUT_SECS"), "{text}");
+        let checks = Checks::new("ai");
+        let e = checks
+            .one_of("provider", "gpt", &["builtin", "llm"])
+            .expect_err("bad");
+        assert!(e.to_string().contains("ai.provider") && e.to_string().contains("builtin, llm"));
+        assert!(checks.range("max", 0, 1, 64).is_err() && checks.range("max", 4, 1, 64).is_ok());
+        assert!(checks.http_url("u", "ftp://x", true).is_err());
+        assert!(checks.http_url("u", "", true).is_ok() && checks.http_url("u", "", false).is_err());
+        assert!(checks.http_url("u", "http://127.0.0.1:8081", false).is_ok());
     }
 }

@@ -14,6 +14,7 @@ pub mod db;
 pub mod dedup;
 pub mod http;
 pub mod ids;
+pub mod metrics;
 pub mod outbox;
 pub mod resilience;
 pub mod telemetry;

@@ -75,6 +75,7 @@ const RELAY_BATCH: i64 = 500;
 /// One service's outbox: immediate send after commit plus the relay.
 #[derive(Clone)]
 pub struct Outbox {
+    service: &'static str,
     db: Db,
     bus: Arc<dyn Bus>,
     sent: mpsc::UnboundedSender<String>,
@@ -82,8 +83,10 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Starts the relay and the batch deleter for `db`'s outbox table.
+    /// Starts the relay and the batch deleter for `service`'s outbox table
+    /// in `db`; the relay also reports the backlog as metrics.
     pub fn start(
+        service: &'static str,
         db: Db,
         bus: Arc<dyn Bus>,
         relay_interval: Duration,
@@ -91,13 +94,14 @@ impl Outbox {
     ) -> (Outbox, Vec<tokio::task::JoinHandle<()>>) {
         let (sent, sent_rx) = mpsc::unbounded_channel();
         let outbox = Outbox {
+            service,
             db: db.clone(),
             bus,
             sent,
             broker_down_until_ms: Arc::new(AtomicI64::new(0)),
         };
         let deleter = tokio::spawn(delete_sent(db, sent_rx, shutdown.clone()));
-        let relay = tokio::spawn(outbox.clone().relay(relay_interval, shutdown));
+        let relay = tokio::spawn(outbox.clone().relay(service, relay_interval, shutdown));
         (outbox, vec![deleter, relay])
     }
 
@@ -126,9 +130,15 @@ impl Outbox {
                     outbox.broker_failed(&e);
                     return;
                 }
-                let _ = outbox.sent.send(message_id);
+                outbox.acknowledged(message_id);
             }
         });
+    }
+
+    /// The broker took the message: its row can go.
+    fn acknowledged(&self, message_id: String) {
+        metrics::counter!(crate::metrics::OUTBOX_SENT, "service" => self.service).increment(1);
+        let _ = self.sent.send(message_id);
     }
 
     fn broker_failed(&self, error: &crate::bus::BusError) {
@@ -142,7 +152,7 @@ impl Outbox {
     async fn publish(&self, message_id: &str, topic: &str, key: &str, payload: &str) -> bool {
         match self.bus.publish(topic, key, payload).await {
             Ok(()) => {
-                let _ = self.sent.send(message_id.to_string());
+                self.acknowledged(message_id.to_string());
                 true
             }
             Err(e) => {
@@ -187,7 +197,18 @@ impl Outbox {
         })
     }
 
-    async fn relay(self, interval: Duration, shutdown: CancellationToken) {
+    /// Rows waiting and the age of the oldest one (zero when none).
+    pub async fn backlog(&self) -> Result<(i64, Duration), sqlx::Error> {
+        let (count, oldest): (i64, Option<chrono::DateTime<Utc>>) = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox").fetch_one(pool).await
+        })?;
+        let age = oldest
+            .and_then(|at| (Utc::now() - at).to_std().ok())
+            .unwrap_or_default();
+        Ok((count, age))
+    }
+
+    async fn relay(self, service: &'static str, interval: Duration, shutdown: CancellationToken) {
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(interval) => {}
@@ -195,6 +216,15 @@ impl Outbox {
             }
             if let Err(e) = self.relay_once(RELAY_GRACE).await {
                 tracing::warn!(error = %e, "outbox relay could not read the outbox");
+            }
+            match self.backlog().await {
+                Ok((rows, age)) => {
+                    metrics::gauge!(crate::metrics::OUTBOX_PENDING, "service" => service)
+                        .set(rows as f64);
+                    metrics::gauge!(crate::metrics::OUTBOX_OLDEST_AGE, "service" => service)
+                        .set(age.as_secs_f64());
+                }
+                Err(e) => tracing::warn!(error = %e, "outbox backlog not measured"),
             }
         }
     }
@@ -240,149 +270,4 @@ async fn delete_sent(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::bus::{BusError, MessageHandler};
-    use async_trait::async_trait;
-    use contracts::messages::EventDraftCreated;
-    use std::sync::{atomic::AtomicBool, Mutex};
-
-    /// A broker that can be switched off, standing in for Kafka going down.
-    #[derive(Default)]
-    struct SwitchableBroker {
-        down: AtomicBool,
-        received: Mutex<Vec<String>>,
-    }
-
-    #[async_trait]
-    impl Bus for SwitchableBroker {
-        fn enqueue(&self, t: &str, k: &str, payload: &str) -> crate::bus::Ack {
-            let result = futures::executor::block_on(self.publish(t, k, payload));
-            Box::pin(std::future::ready(result))
-        }
-        async fn publish(&self, _t: &str, _k: &str, payload: &str) -> Result<(), BusError> {
-            if self.down.load(Ordering::SeqCst) {
-                return Err(BusError::Unavailable("switched off".into()));
-            }
-            self.received
-                .lock()
-                .expect("lock")
-                .push(payload.to_string());
-            Ok(())
-        }
-        fn subscribe(
-            &self,
-            _: &str,
-            _: &str,
-            _: Arc<dyn MessageHandler>,
-            _: CancellationToken,
-        ) -> Result<tokio::task::JoinHandle<()>, BusError> {
-            unreachable!("not used")
-        }
-        async fn ping(&self) -> Result<(), BusError> {
-            Ok(())
-        }
-        fn name(&self) -> &'static str {
-            "switchable"
-        }
-    }
-
-    async fn sqlite_with_outbox(dir: &std::path::Path) -> Db {
-        let db = Db::connect("sqlite://", dir, "outbox_test", 2)
-            .await
-            .expect("db");
-        with_db!(&db, pool => sqlx::query(
-            "CREATE TABLE outbox (message_id TEXT PRIMARY KEY, topic TEXT NOT NULL, msg_key TEXT NOT NULL, \
-             payload TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
-        ).execute(pool).await.map(|_| ())).expect("ddl");
-        db
-    }
-
-    async fn commit(db: &Db, envelope: &Envelope) {
-        with_db!(db, pool => {
-            let mut tx = pool.begin().await.expect("tx");
-            outbox_insert!(&mut *tx, envelope).await.expect("insert");
-            tx.commit().await.expect("commit")
-        });
-    }
-
-    fn envelope(n: i64) -> Envelope {
-        Envelope::wrap(&EventDraftCreated {
-            event_draft_id: format!("draft-{n}"),
-            user_id: n,
-            objective: "매출 증대".into(),
-            created_at: "2026-11-21T10:00:00Z".into(),
-        })
-    }
-
-    async fn wait_pending(outbox: &Outbox, expected: i64) -> i64 {
-        for _ in 0..100 {
-            if outbox.pending().await.expect("count") == expected {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        outbox.pending().await.expect("count")
-    }
-
-    #[tokio::test]
-    async fn a_message_committed_while_the_broker_is_down_is_sent_when_it_returns() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let db = sqlite_with_outbox(dir.path()).await;
-        let broker = Arc::new(SwitchableBroker::default());
-        let stop = CancellationToken::new();
-        let (outbox, _tasks) = Outbox::start(
-            db.clone(),
-            broker.clone(),
-            Duration::from_secs(3600),
-            stop.clone(),
-        );
-
-        broker.down.store(true, Ordering::SeqCst);
-        let env = envelope(1);
-        commit(&db, &env).await;
-        outbox.send(std::slice::from_ref(&env)).await;
-        assert_eq!(
-            outbox.pending().await.expect("count"),
-            1,
-            "kept while the broker is down"
-        );
-        assert!(broker.received.lock().expect("lock").is_empty());
-
-        broker.down.store(false, Ordering::SeqCst);
-        assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 1);
-        assert_eq!(
-            wait_pending(&outbox, 0).await,
-            0,
-            "deleted once acknowledged"
-        );
-        assert_eq!(
-            *broker.received.lock().expect("lock"),
-            vec![env.payload.clone()]
-        );
-        stop.cancel();
-    }
-
-    #[tokio::test]
-    async fn an_immediate_send_removes_the_row_and_the_relay_sends_nothing_twice() {
-        let dir = tempfile::tempdir().expect("tmp");
-        let db = sqlite_with_outbox(dir.path()).await;
-        let broker = Arc::new(SwitchableBroker::default());
-        let stop = CancellationToken::new();
-        let (outbox, _tasks) = Outbox::start(
-            db.clone(),
-            broker.clone(),
-            Duration::from_secs(3600),
-            stop.clone(),
-        );
-        let envs: Vec<Envelope> = (0..3).map(envelope).collect();
-        for env in &envs {
-            commit(&db, env).await;
-        }
-        outbox.send(&envs).await;
-        assert_eq!(wait_pending(&outbox, 0).await, 0);
-        assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 0);
-        assert_eq!(broker.received.lock().expect("lock").len(), 3);
-        stop.cancel();
-    }
-}
+mod tests;

@@ -125,6 +125,7 @@ impl CircuitBreaker {
     }
 
     fn build(name: &str, config: BreakerConfig, cache: Option<Cache>) -> CircuitBreaker {
+        report_state(name, BreakerState::Closed);
         CircuitBreaker {
             inner: Arc::new(BreakerInner {
                 name: name.to_string(),
@@ -179,6 +180,7 @@ impl CircuitBreaker {
         if snap != before {
             self.store(snap).await;
         }
+        report_state(&self.inner.name, self.state_of(&snap, now));
         result.map_err(BreakerError::Inner)
     }
 
@@ -186,7 +188,9 @@ impl CircuitBreaker {
     async fn admit(&self) -> Option<Admission> {
         let now = self.inner.clock.now_ms();
         let mut snap = self.load().await;
-        match self.state_of(&snap, now) {
+        let state = self.state_of(&snap, now);
+        report_state(&self.inner.name, state);
+        match state {
             BreakerState::Closed => Some(Admission::Closed),
             BreakerState::Open => None,
             BreakerState::HalfOpen => {
@@ -242,6 +246,16 @@ impl CircuitBreaker {
         // usable value.
         self.inner.local.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Publishes a breaker's state as the `kem_breaker_state` gauge.
+fn report_state(name: &str, state: BreakerState) {
+    let value = match state {
+        BreakerState::Closed => 0.0,
+        BreakerState::Open => 1.0,
+        BreakerState::HalfOpen => 2.0,
+    };
+    metrics::gauge!(crate::metrics::BREAKER_STATE, "breaker" => name.to_string()).set(value);
 }
 
 /// How many attempts a retried call gets and how long to wait between them.

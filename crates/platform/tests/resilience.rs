@@ -358,3 +358,29 @@ async fn bulkhead_bounds_concurrency_and_refuses_after_its_wait() {
         .is_err());
     assert_eq!(bulkhead.available(), 2);
 }
+
+/// The `kem_breaker_state` value of breaker `name` in the rendered metrics.
+fn state_gauge(name: &str) -> Option<f64> {
+    let text = platform::metrics::install().expect("recorder").render();
+    let prefix = format!("kem_breaker_state{{breaker=\"{name}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix).and_then(|v| v.parse().ok()))
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_state_gauge_follows_the_breaker() {
+    platform::metrics::install();
+    let breaker = CircuitBreaker::new("gauge-test", config());
+    let calls = AtomicU32::new(0);
+    assert_eq!(state_gauge("gauge-test"), Some(0.0), "closed");
+    for _ in 0..3 {
+        let _ = fail(&breaker, &calls).await;
+    }
+    assert_eq!(state_gauge("gauge-test"), Some(1.0), "open");
+    tokio::time::advance(Duration::from_secs(11)).await;
+    assert!(
+        succeed(&breaker, &calls).await.is_ok(),
+        "the probe goes through"
+    );
+    assert_eq!(state_gauge("gauge-test"), Some(0.0), "closed again");
+}

@@ -24,7 +24,8 @@ pub fn migrations() -> Migrations {
 }
 
 /// Builds the service: routes plus an hourly purge of expired revocations.
-pub fn module(deps: &Deps) -> Module {
+/// Its settings are top-level ones, checked when they are loaded.
+pub fn module(deps: &Deps) -> Result<Module, platform::config::ConfigError> {
     let lockout = domain::LockoutPolicy {
         max_failures: deps.settings.login_max_failures.max(1),
         lock_for: chrono::Duration::seconds(deps.settings.login_lock_secs as i64),
@@ -49,9 +50,9 @@ pub fn module(deps: &Deps) -> Module {
             }
         })
     };
-    Module {
+    Ok(Module {
         name: NAME,
         router: http::router(service),
         tasks: vec![purge],
-    }
+    })
 }

@@ -73,6 +73,7 @@ pub async fn start(
     let stop = CancellationToken::new();
     let cache = cache();
     let (outbox, _relay) = Outbox::start(
+        "ai",
         db.clone(),
         bus.clone(),
         Duration::from_millis(100),

@@ -259,3 +259,47 @@ async fn event_and_distribution_in_two_processes_publish_together() {
     front.app.stop().await.expect("stop");
     dist.app.stop().await.expect("stop");
 }
+
+#[tokio::test]
+async fn the_trace_id_of_a_publish_goes_with_the_call_to_distribution() {
+    use std::sync::{Arc, Mutex};
+    // A distribution service that records the request id it was called with and fails.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let recorder = seen.clone();
+    let fake = axum::Router::new().route(
+        "/api/distribution/distribute",
+        axum::routing::post(move |headers: axum::http::HeaderMap| {
+            let id = headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            recorder.lock().expect("lock").push(id);
+            async { axum::http::StatusCode::INTERNAL_SERVER_ERROR }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, fake).await });
+    let front = crate::support::spawn_with(move |s| {
+        s.set_section("event", &json!({"distribution_url": base}));
+    })
+    .await;
+    let (token, uid) = front.owner().await;
+    let id = ready_draft(&front, &token, uid, &["INSTAGRAM"]).await;
+    let publish = front
+        .client
+        .post(front.url(&format!("/api/events/{id}/publish")))
+        .bearer_auth(&token)
+        .header("x-request-id", "trace-publish-1");
+    let a = front.send(publish).await;
+    assert_eq!((a.status, a.code()), (503, "EVENT_005"), "{}", a.body);
+    assert_eq!(a.body["traceId"], "trace-publish-1");
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        vec!["trace-publish-1".to_string()]
+    );
+    front.app.stop().await.expect("stop");
+}

@@ -17,7 +17,11 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{http::StatusCode, response::Response};
 use chrono::Utc;
-use platform::{config::Secret, db::Migrations, Deps, Module};
+use platform::{
+    config::{Checks, ConfigError, Secret},
+    db::Migrations,
+    Deps, Module,
+};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 
@@ -174,16 +178,17 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
 }
 
 /// Builds the service from `[messaging_sandbox]`.
-pub fn module(deps: &Deps) -> Module {
-    let config: SandboxConfig = deps.settings.section(NAME).unwrap_or_else(|e| {
-        tracing::error!(error = %e, "invalid [messaging_sandbox] settings; using the defaults");
-        SandboxConfig::default()
-    });
+pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
+    let config: SandboxConfig = deps.settings.section_strict(NAME, &[])?;
+    let c = Checks::new(NAME);
+    c.range("failure_rate", config.failure_rate, 0.0, 1.0)?;
+    c.range("latency_ms", config.latency_ms, 0, 600_000)?;
+    c.range("delivery_delay_ms", config.delivery_delay_ms, 0, 600_000)?;
     let sandbox = Arc::new(Sandbox::new(MessageStore::new(deps.db.clone()), config));
     // Plain routes (no `routes!`): the sandbox stays out of the public API document.
-    Module {
+    Ok(Module {
         name: NAME,
         router: OpenApiRouter::new().merge(OpenApiRouter::from(router(sandbox))),
         tasks: Vec::new(),
-    }
+    })
 }

@@ -7,7 +7,7 @@ use std::{
         atomic::{AtomicBool, Ordering},
         Arc,
     },
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use async_trait::async_trait;
@@ -197,7 +197,10 @@ impl Bus for KafkaBus {
             .map_err(|e| BusError::Unavailable(e.to_string()))?;
         let (topic, group) = (topic.to_string(), group.to_string());
         let skip_before = self.skip_records_before_ms;
+        let producer = self.producer.clone();
         Ok(tokio::spawn(async move {
+            let mut lag_checked = None;
+            let mut committed: Option<TopicPartitionList> = None;
             // Records that are already waiting arrive together (as many as
             // the handler takes), so it may apply them in one transaction and
             // one commit covers them all.
@@ -207,17 +210,29 @@ impl Bus for KafkaBus {
             loop {
                 let chunk = tokio::select! {
                     c = chunks.next() => c,
-                    _ = shutdown.cancelled() => return,
+                    _ = shutdown.cancelled() => {
+                        // The last commit was asynchronous: make sure the
+                        // broker has it before the process goes.
+                        if let Some(positions) = &committed {
+                            if let Err(e) = consumer.commit(positions, CommitMode::Sync) {
+                                tracing::warn!(topic, group, error = %e, "final kafka commit failed");
+                            }
+                        }
+                        return;
+                    }
                 };
                 let Some(chunk) = chunk else { return };
                 let mut positions = TopicPartitionList::new();
                 let mut deliveries = Vec::with_capacity(chunk.len());
                 let mut failed = false;
+                let mut last_position = None;
                 for message in chunk {
                     let message = match message {
                         Ok(m) => m,
                         Err(e) => {
                             tracing::warn!(topic, group, error = %e, "kafka receive failed");
+                            metrics::counter!(crate::metrics::BUS_FAILED, "topic" => topic.clone(), "group" => group.clone())
+                                .increment(1);
                             failed = true;
                             continue;
                         }
@@ -226,6 +241,7 @@ impl Bus for KafkaBus {
                     // sets the partition's next offset.
                     let (t, p) = (message.topic(), message.partition());
                     let next = Offset::Offset(message.offset() + 1);
+                    last_position = Some((p, message.offset() + 1));
                     // `add_partition` would list a partition twice.
                     let recorded = if positions.find_partition(t, p).is_some() {
                         positions.set_partition_offset(t, p, next)
@@ -266,6 +282,13 @@ impl Bus for KafkaBus {
                 if let Err(e) = consumer.commit(&positions, CommitMode::Async) {
                     tracing::warn!(topic, group, error = %e, "kafka commit failed");
                 }
+                committed = Some(positions);
+                if let Some((partition, next)) = last_position {
+                    if lag_checked.is_none_or(|at: Instant| at.elapsed() >= LAG_CHECK_EVERY) {
+                        lag_checked = Some(Instant::now());
+                        report_lag(&producer, &topic, &group, partition, next);
+                    }
+                }
             }
         }))
     }
@@ -287,6 +310,26 @@ impl Bus for KafkaBus {
     fn name(&self) -> &'static str {
         "kafka"
     }
+}
+
+/// How often a consumer asks the broker for its partition's end, to report lag.
+const LAG_CHECK_EVERY: Duration = Duration::from_secs(5);
+
+/// Sets the lag gauge from the partition's high watermark; the query blocks,
+/// so it runs on the blocking pool and the consumer does not wait for it.
+fn report_lag(producer: &FutureProducer, topic: &str, group: &str, partition: i32, next: i64) {
+    let (producer, topic, group) = (producer.clone(), topic.to_string(), group.to_string());
+    tokio::task::spawn_blocking(move || {
+        let marks = producer.client().fetch_watermarks(
+            &topic,
+            partition,
+            Timeout::After(Duration::from_secs(2)),
+        );
+        if let Ok((_, high)) = marks {
+            metrics::gauge!(crate::metrics::BUS_LAG, "topic" => topic, "group" => group)
+                .set(high.saturating_sub(next).max(0) as f64);
+        }
+    });
 }
 
 impl Drop for KafkaBus {

@@ -55,6 +55,11 @@ impl MemoryBus {
             .clone()
     }
 
+    fn topic_len(&self, topic: &str) -> usize {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.topics.get(topic).map_or(0, |t| t.records.len())
+    }
+
     /// Every record published on `topic` so far (for tests and diagnostics).
     pub fn records(&self, topic: &str) -> Vec<Delivery> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -129,6 +134,9 @@ impl Bus for MemoryBus {
                     return;
                 }
                 *next += batch.len();
+                let lag = bus.topic_len(&topic).saturating_sub(*next);
+                metrics::gauge!(crate::metrics::BUS_LAG, "topic" => topic.clone(), "group" => group.clone())
+                    .set(lag as f64);
             }
         }))
     }

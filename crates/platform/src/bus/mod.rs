@@ -5,6 +5,7 @@
 
 mod kafka;
 mod memory;
+mod supervise;
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use kafka::KafkaBus;
 pub use memory::MemoryBus;
+pub use supervise::{ConsumerState, Consumers, Supervised};
 
 /// Bus failures.
 #[derive(Debug, thiserror::Error)]
@@ -83,11 +85,20 @@ pub(crate) async fn handle_until_done(
     group: &str,
     shutdown: &CancellationToken,
 ) -> bool {
+    let labels = [("topic", topic.to_string()), ("group", group.to_string())];
+    let records = deliveries.len() as u64;
     let mut attempt = 0;
     loop {
+        if attempt > 0 {
+            metrics::counter!(crate::metrics::BUS_RETRIED, &labels).increment(records);
+        }
         match handler.handle_batch(deliveries).await {
-            Outcome::Done => return true,
+            Outcome::Done => {
+                metrics::counter!(crate::metrics::BUS_HANDLED, &labels).increment(records);
+                return true;
+            }
             Outcome::Retry(reason) => {
+                metrics::counter!(crate::metrics::BUS_FAILED, &labels).increment(records);
                 tracing::warn!(topic, group, attempt, reason, "handler asked to retry");
                 attempt += 1;
                 tokio::select! {

@@ -1,0 +1,148 @@
+//! The outbox against a broker that can be switched off.
+
+use super::*;
+use crate::bus::{BusError, MessageHandler};
+use async_trait::async_trait;
+use contracts::messages::EventDraftCreated;
+use std::sync::{atomic::AtomicBool, Mutex};
+
+/// A broker that can be switched off, standing in for Kafka going down.
+#[derive(Default)]
+struct SwitchableBroker {
+    down: AtomicBool,
+    received: Mutex<Vec<String>>,
+}
+
+#[async_trait]
+impl Bus for SwitchableBroker {
+    fn enqueue(&self, t: &str, k: &str, payload: &str) -> crate::bus::Ack {
+        let result = futures::executor::block_on(self.publish(t, k, payload));
+        Box::pin(std::future::ready(result))
+    }
+    async fn publish(&self, _t: &str, _k: &str, payload: &str) -> Result<(), BusError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(BusError::Unavailable("switched off".into()));
+        }
+        self.received
+            .lock()
+            .expect("lock")
+            .push(payload.to_string());
+        Ok(())
+    }
+    fn subscribe(
+        &self,
+        _: &str,
+        _: &str,
+        _: Arc<dyn MessageHandler>,
+        _: CancellationToken,
+    ) -> Result<tokio::task::JoinHandle<()>, BusError> {
+        unreachable!("not used")
+    }
+    async fn ping(&self) -> Result<(), BusError> {
+        Ok(())
+    }
+    fn name(&self) -> &'static str {
+        "switchable"
+    }
+}
+
+async fn sqlite_with_outbox(dir: &std::path::Path) -> Db {
+    let db = Db::connect("sqlite://", dir, "outbox_test", 2)
+        .await
+        .expect("db");
+    with_db!(&db, pool => sqlx::query(
+        "CREATE TABLE outbox (message_id TEXT PRIMARY KEY, topic TEXT NOT NULL, msg_key TEXT NOT NULL, \
+         payload TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
+    ).execute(pool).await.map(|_| ())).expect("ddl");
+    db
+}
+
+async fn commit(db: &Db, envelope: &Envelope) {
+    with_db!(db, pool => {
+        let mut tx = pool.begin().await.expect("tx");
+        outbox_insert!(&mut *tx, envelope).await.expect("insert");
+        tx.commit().await.expect("commit")
+    });
+}
+
+fn envelope(n: i64) -> Envelope {
+    Envelope::wrap(&EventDraftCreated {
+        event_draft_id: format!("draft-{n}"),
+        user_id: n,
+        objective: "매출 증대".into(),
+        created_at: "2026-11-21T10:00:00Z".into(),
+    })
+}
+
+async fn wait_pending(outbox: &Outbox, expected: i64) -> i64 {
+    for _ in 0..100 {
+        if outbox.pending().await.expect("count") == expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    outbox.pending().await.expect("count")
+}
+
+#[tokio::test]
+async fn a_message_committed_while_the_broker_is_down_is_sent_when_it_returns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sqlite_with_outbox(dir.path()).await;
+    let broker = Arc::new(SwitchableBroker::default());
+    let stop = CancellationToken::new();
+    let (outbox, _tasks) = Outbox::start(
+        "test",
+        db.clone(),
+        broker.clone(),
+        Duration::from_secs(3600),
+        stop.clone(),
+    );
+
+    broker.down.store(true, Ordering::SeqCst);
+    let env = envelope(1);
+    commit(&db, &env).await;
+    outbox.send(std::slice::from_ref(&env)).await;
+    assert_eq!(
+        outbox.pending().await.expect("count"),
+        1,
+        "kept while the broker is down"
+    );
+    assert!(broker.received.lock().expect("lock").is_empty());
+
+    broker.down.store(false, Ordering::SeqCst);
+    assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 1);
+    assert_eq!(
+        wait_pending(&outbox, 0).await,
+        0,
+        "deleted once acknowledged"
+    );
+    assert_eq!(
+        *broker.received.lock().expect("lock"),
+        vec![env.payload.clone()]
+    );
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn an_immediate_send_removes_the_row_and_the_relay_sends_nothing_twice() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sqlite_with_outbox(dir.path()).await;
+    let broker = Arc::new(SwitchableBroker::default());
+    let stop = CancellationToken::new();
+    let (outbox, _tasks) = Outbox::start(
+        "test",
+        db.clone(),
+        broker.clone(),
+        Duration::from_secs(3600),
+        stop.clone(),
+    );
+    let envs: Vec<Envelope> = (0..3).map(envelope).collect();
+    for env in &envs {
+        commit(&db, env).await;
+    }
+    outbox.send(&envs).await;
+    assert_eq!(wait_pending(&outbox, 0).await, 0);
+    assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 0);
+    assert_eq!(broker.received.lock().expect("lock").len(), 3);
+    stop.cancel();
+}
