@@ -33,8 +33,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
-    /// Run only the channel sandbox (the six channel APIs with their knobs),
-    /// e.g. `kem sandbox --listen 127.0.0.1:9090`.
+    /// Run only the sandboxes (the six channel APIs and NHN's SMS / 알림톡
+    /// APIs, with their knobs), e.g. `kem sandbox --listen 127.0.0.1:9090`.
     Sandbox,
     /// Load-test POST /api/events/purposes and the database's own insert limit.
     Bench(kem::bench::BenchArgs),
@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => serve(settings).await,
         Command::Sandbox => {
             let mut settings = settings;
-            settings.services = channel_sandbox::NAME.to_string();
+            settings.services = format!("{},{}", channel_sandbox::NAME, messaging::sandbox::NAME);
             serve(settings).await
         }
         Command::Migrate => {

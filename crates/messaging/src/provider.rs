@@ -168,3 +168,27 @@ pub fn providers(config: &MessagingConfig, base_url: &str) -> Result<Providers, 
         alimtalk: Arc::new(alimtalk),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_personal_data_and_kinds_round_trip() {
+        let msg = Outgoing {
+            idempotency_key: "n-1:w-1".into(),
+            recipient: "01012345678".into(),
+            kind: Kind::Sms,
+            text: "홍길동님 당첨".into(),
+            template_code: None,
+            template_params: BTreeMap::new(),
+        };
+        let shown = format!("{msg:?}");
+        assert!(shown.contains("n-1:w-1"));
+        assert!(!shown.contains("01012345678") && !shown.contains("홍길동"));
+        for kind in [Kind::Sms, Kind::Alimtalk] {
+            assert_eq!(Kind::parse(kind.code()), Some(kind));
+        }
+        assert_eq!(Kind::parse("fax"), None);
+    }
+}
