@@ -81,8 +81,9 @@ fn published(event_id: &str, owner_id: i64) -> Envelope {
         store_name: "맛있는집".into(),
         industry: "음식점".into(),
         prize: "아메리카노 1잔".into(),
-        start_date: "2026-11-21".into(),
-        end_date: "2026-11-30".into(),
+        // Open now: entries are taken only between the dates.
+        start_date: crate::support::journey::today_plus(-1),
+        end_date: crate::support::journey::today_plus(30),
         channels: vec!["INSTAGRAM".into()],
         target_participants: 100,
         estimated_cost: 300_000,
@@ -143,8 +144,13 @@ async fn metrics_parse_and_move_with_requests_entries_and_outbox_rows() {
         let moved = |name: &str, with: &[(&str, &str)]| {
             total(&after, name, with) > total(&before, name, with)
         };
+        // The relay refreshes the outbox gauges on its own beat.
+        let gauged = series(&after, "kem_outbox_oldest_age_seconds")
+            .iter()
+            .any(|(labels, _)| labels.contains(&("service".into(), "event".into())));
         if moved("kem_outbox_sent_total", &outbox)
             && moved("kem_bus_records_handled_total", &event_topic)
+            && gauged
         {
             break;
         }

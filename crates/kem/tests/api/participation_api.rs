@@ -15,21 +15,14 @@ fn published(event_id: &str, owner_id: i64) -> Envelope {
         store_name: "맛있는집".into(),
         industry: "음식점".into(),
         prize: "아메리카노 1잔".into(),
-        start_date: day(-1),
-        end_date: day(30),
+        start_date: crate::support::journey::today_plus(-1),
+        end_date: crate::support::journey::today_plus(30),
         channels: vec!["INSTAGRAM".into(), "KAKAO".into()],
         target_participants: 100,
         estimated_cost: 300_000,
         image_url: "/api/content/images/img-1.png".into(),
         published_at: "2026-11-21T10:00:00Z".into(),
     })
-}
-
-/// Today in Korea plus `offset` days: the events here are open now.
-fn day(offset: i64) -> String {
-    (contracts::schedule::korea_date(chrono::Utc::now()) + chrono::Duration::days(offset))
-        .format("%Y-%m-%d")
-        .to_string()
 }
 
 async fn send(t: &TestApp, envelope: &Envelope) {

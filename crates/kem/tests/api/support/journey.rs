@@ -26,6 +26,14 @@ fn finished(body: &Value) -> bool {
     matches!(body["status"].as_str(), Some("COMPLETED" | "FAILED"))
 }
 
+/// Today in Korea (by the system clock) plus `offset` days, `YYYY-MM-DD`:
+/// dates of events made up by a test, open now.
+pub fn today_plus(offset: i64) -> String {
+    (contracts::schedule::korea_date(chrono::Utc::now()) + chrono::Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// Today in Korea (by the app's clock) plus `offset` days, `YYYY-MM-DD`.
 pub fn korea_day(t: &TestApp, offset: i64) -> String {
     (t.app.clock.korea_today() + chrono::Duration::days(offset))
