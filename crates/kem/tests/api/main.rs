@@ -14,6 +14,7 @@ mod distribution_api;
 mod event_clock_api;
 mod events_api;
 mod metrics_api;
+mod notices_api;
 mod ops_api;
 mod participation_api;
 mod prizes_api;
