@@ -267,5 +267,8 @@ async fn a_consumer_that_dies_makes_readyz_503_naming_it_until_it_is_restarted()
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(handler.0.load(Ordering::SeqCst) >= 2, "the record came again");
+    assert!(
+        handler.0.load(Ordering::SeqCst) >= 2,
+        "the record came again"
+    );
 }
