@@ -151,18 +151,9 @@ pub fn spawn_end_sweeper(
     interval: Duration,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            if let Err(e) = service.end_due_events().await {
-                tracing::warn!(error = %e, "automatic end failed; next sweep retries");
-            }
-        }
+    platform::periodic::every("automatic end", interval, shutdown, move || {
+        let service = service.clone();
+        async move { service.end_due_events().await.map(|_| ()) }
     })
 }
 

@@ -33,17 +33,8 @@ pub fn spawn(
     interval: Duration,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            if let Err(e) = service.erase_due().await {
-                tracing::warn!(error = %e, "erasure failed; the next run retries");
-            }
-        }
+    platform::periodic::every("erasure", interval, shutdown, move || {
+        let service = service.clone();
+        async move { service.erase_due().await.map(|_| ()) }
     })
 }

@@ -317,25 +317,17 @@ impl ParticipationService {
     }
 }
 
-/// Runs [`ParticipationService::run_notices`] every `every` until shutdown.
+/// Runs [`ParticipationService::run_notices`] now and every `every` until shutdown.
 pub fn spawn(
     service: Arc<ParticipationService>,
     sender: NoticeSender,
     every: Duration,
     shutdown: CancellationToken,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            if let Err(e) = service.run_notices(&sender).await {
-                tracing::warn!(error = %e, "winner notices: this pass failed; the next one retries");
-            }
-        }
+    let sender = Arc::new(sender);
+    platform::periodic::every("winner notices", every, shutdown, move || {
+        let (service, sender) = (service.clone(), sender.clone());
+        async move { service.run_notices(&sender).await }
     })
 }
 

@@ -16,6 +16,7 @@ pub mod http;
 pub mod ids;
 pub mod metrics;
 pub mod outbox;
+pub mod periodic;
 pub mod resilience;
 pub mod telemetry;
 

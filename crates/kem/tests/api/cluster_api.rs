@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::support::{journey::ready_draft, Api, Remote};
+use crate::support::{journey::published_event, Api, Remote};
 
 /// How many `POST …/participate` answers a replica's `/metrics` counted.
 async fn participate_requests(replica: &str) -> f64 {
@@ -41,21 +41,7 @@ async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
     let before: Vec<f64> =
         futures::future::join_all(replicas.iter().map(|p| participate_requests(p))).await;
 
-    let (token, owner) = r.owner().await;
-    let id = ready_draft(&r, &token, owner, &["INSTAGRAM", "NAVER", "KAKAO"]).await;
-    let a = r
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(
-        (a.status, &a.body["status"]),
-        (200, &json!("ACTIVE")),
-        "{}",
-        a.body
-    );
+    let (id, token, _) = published_event(&r, &["INSTAGRAM", "NAVER", "KAKAO"]).await;
 
     // Right after the owner is told ACTIVE: 600 entries from 24 clients, spread by nginx.
     let total = 600usize;

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use sha2::Digest;
 
 use crate::support::{
-    journey::{korea_day, ready_draft},
+    journey::{korea_day, published_event, ready_draft},
     spawn_on, spawn_with, unique, TestApp,
 };
 
@@ -25,22 +25,7 @@ fn fast_clock_jobs(s: &mut platform::config::Settings) {
 
 /// A published event of a new owner: (event id, token, owner id).
 async fn published(t: &TestApp) -> (String, String, i64) {
-    let (token, owner) = t.owner().await;
-    let id = ready_draft(t, &token, owner, &["INSTAGRAM", "NAVER"]).await;
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(
-        (a.status, &a.body["status"]),
-        (200, &json!("ACTIVE")),
-        "{}",
-        a.body
-    );
-    (id, token, owner)
+    published_event(t, &["INSTAGRAM", "NAVER"]).await
 }
 
 fn entry(name: &str, phone: &str, visited: bool) -> Value {

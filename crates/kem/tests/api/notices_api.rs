@@ -7,7 +7,10 @@
 use chrono::{Duration, TimeZone};
 use serde_json::{json, Value};
 
-use crate::support::{journey::ready_draft, spawn_with, TestApp};
+use crate::support::{
+    journey::{end_and_draw, enter_many, published_event},
+    spawn_with, TestApp,
+};
 
 fn fast_notices(s: &mut platform::config::Settings) {
     s.set_section("distribution", &json!({"retry_backoff_ms": [10, 20, 40]}));
@@ -21,40 +24,11 @@ fn fast_notices(s: &mut platform::config::Settings) {
 
 /// A drawn event: (event id, owner token, the draw's answer).
 async fn drawn(t: &TestApp, winners: i64) -> (String, String, Value) {
-    let (token, owner) = t.owner().await;
-    let id = ready_draft(t, &token, owner, &["INSTAGRAM"]).await;
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    for i in 0..5 {
-        let body = json!({"name": format!("손님{i}"), "phoneNumber": format!("010-7000-{i:04}"), "agreePrivacy": true});
-        assert_eq!(
-            t.post(&format!("/api/events/{id}/participate"), None, body)
-                .await
-                .status,
-            201
-        );
-    }
-    assert_eq!(
-        t.post(&format!("/api/events/{id}/end"), Some(&token), json!({}))
-            .await
-            .status,
-        200
-    );
-    let a = t
-        .post(
-            &format!("/api/events/{id}/draw-winners"),
-            Some(&token),
-            json!({"winnerCount": winners, "claimDays": 7}),
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    (id, token, a.body)
+    let (id, token, _) = published_event(t, &["INSTAGRAM"]).await;
+    enter_many(t, &id, "손님", 7000, 5).await;
+    let body = json!({"winnerCount": winners, "claimDays": 7});
+    let draw = end_and_draw(t, &token, &id, body).await;
+    (id, token, draw)
 }
 
 /// What the sandbox received.

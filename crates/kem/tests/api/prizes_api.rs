@@ -6,7 +6,10 @@
 use chrono::Duration;
 use serde_json::{json, Value};
 
-use crate::support::{journey::ready_draft, spawn_with, TestApp};
+use crate::support::{
+    journey::{end_and_draw, enter_many, published_event},
+    spawn_with, TestApp,
+};
 
 fn settings(s: &mut platform::config::Settings) {
     s.set_section("distribution", &json!({"retry_backoff_ms": [10, 20, 40]}));
@@ -19,38 +22,11 @@ async fn drawn(
     winners: i64,
     reserves: i64,
 ) -> (String, String, Value) {
-    let (token, owner) = t.owner().await;
-    let id = ready_draft(t, &token, owner, &["INSTAGRAM"]).await;
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    for i in 0..entries {
-        let body = json!({"name": format!("당첨후보{i}"), "phoneNumber": format!("010-5555-{i:04}"), "agreePrivacy": true});
-        let a = t
-            .post(&format!("/api/events/{id}/participate"), None, body)
-            .await;
-        assert_eq!(a.status, 201, "{}", a.body);
-    }
-    assert_eq!(
-        t.post(&format!("/api/events/{id}/end"), Some(&token), json!({}))
-            .await
-            .status,
-        200
-    );
-    let a = t
-        .post(
-            &format!("/api/events/{id}/draw-winners"),
-            Some(&token),
-            json!({"winnerCount": winners, "reserveCount": reserves, "claimDays": 7}),
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    (id, token, a.body)
+    let (id, token, _) = published_event(t, &["INSTAGRAM"]).await;
+    enter_many(t, &id, "당첨후보", 5555, entries).await;
+    let body = json!({"winnerCount": winners, "reserveCount": reserves, "claimDays": 7});
+    let draw = end_and_draw(t, &token, &id, body).await;
+    (id, token, draw)
 }
 
 fn code_of(w: &Value) -> String {

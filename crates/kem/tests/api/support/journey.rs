@@ -108,3 +108,49 @@ pub fn channel_body(channels: &[&str]) -> Value {
     }
     json!({"channels": channels, "channelSettings": settings})
 }
+
+/// A published (ACTIVE, open today) event of a new owner on `channels`:
+/// (event id, owner token, owner id).
+pub async fn published_event(t: &impl Api, channels: &[&str]) -> (String, String, i64) {
+    let (token, owner) = t.owner().await;
+    let id = ready_draft(t, &token, owner, channels).await;
+    let a = t
+        .post(
+            &format!("/api/events/{id}/publish"),
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (a.status, &a.body["status"]),
+        (200, &json!("ACTIVE")),
+        "{}",
+        a.body
+    );
+    (id, token, owner)
+}
+
+/// `count` entries named `{name}{i}` with phones `010-{block}-{i:04}`.
+pub async fn enter_many(t: &impl Api, id: &str, name: &str, block: u16, count: usize) {
+    for i in 0..count {
+        let body = json!({"name": format!("{name}{i}"), "phoneNumber": format!("010-{block:04}-{i:04}"),
+                          "agreePrivacy": true, "email": "guest@example.com"});
+        let a = t
+            .post(&format!("/api/events/{id}/participate"), None, body)
+            .await;
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+}
+
+/// Ends the event now and draws with `draw` (the request body); answers the draw.
+pub async fn end_and_draw(t: &impl Api, token: &str, id: &str, draw: Value) -> Value {
+    let a = t
+        .post(&format!("/api/events/{id}/end"), Some(token), json!({}))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = t
+        .post(&format!("/api/events/{id}/draw-winners"), Some(token), draw)
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.body
+}
