@@ -204,10 +204,7 @@ pub async fn page(State(state): State<Arc<WebState>>, Path(code): Path<String>) 
         return unavailable();
     };
     let today = contracts::schedule::korea_date(Utc::now());
-    entry::page_response(
-        StatusCode::OK,
-        render(&ClaimView::from_json(&body), today),
-    )
+    entry::page_response(StatusCode::OK, render(&ClaimView::from_json(&body), today))
 }
 
 fn not_found() -> Response {
@@ -251,10 +248,15 @@ mod tests {
         assert!(page.contains(r#"<p class="store" id="claim-store">맛있는집</p>"#));
         assert!(page.contains(r#"<h2 id="claim-prize">아메리카노 1잔</h2>"#));
         // 23:59:59 Korea time is still the 20th.
-        assert!(page.contains(r#"<dd id="claim-deadline">12월 20일까지</dd>"#), "{page}");
+        assert!(
+            page.contains(r#"<dd id="claim-deadline">12월 20일까지</dd>"#),
+            "{page}"
+        );
         assert!(page.contains(r#"id="claim-status">사용 가능</span>"#));
         assert!(page.contains("카운터에서 이 화면을 보여 주세요"));
-        assert!(page.contains("<span>K7M3QX</span><wbr><span>9TZB2H</span><wbr><span>4WQ8NP</span>"));
+        assert!(
+            page.contains("<span>K7M3QX</span><wbr><span>9TZB2H</span><wbr><span>4WQ8NP</span>")
+        );
         assert!(page.contains("<svg") && !page.contains("<?xml"));
         assert!(!page.contains("{{"), "every slot filled");
     }
@@ -267,7 +269,10 @@ mod tests {
         assert!(!page.contains("<script>x"));
         assert!(page.contains("&quot;가게&quot;"));
         assert!(page.contains(r#"<h2 id="claim-prize">{{title}} &amp; 쿠폰</h2>"#));
-        assert!(page.contains("<span>B</span>"), "only letters of the code: {page}");
+        assert!(
+            page.contains("<span>B</span>"),
+            "only letters of the code: {page}"
+        );
     }
 
     #[test]
