@@ -27,7 +27,7 @@ PROCESSES=(
     ai-1:ai:18121
     content-1:content:18131
     distribution-1:distribution:18141 distribution-2:distribution:18142
-    sandbox-1:sandbox:18151
+    sandbox-1:sandbox,messaging_sandbox:18151
     participation-1:participation:18161 participation-2:participation:18162
     analytics-1:analytics:18171 analytics-2:analytics:18172
 )
@@ -82,6 +82,11 @@ common_env() {
     export KEM_JWT_SECRET="$secret" KEM_LOG_FORMAT=json
     export KEM_EVENT__DISTRIBUTION_URL="$proxy" KEM_EVENT__PUBLIC_URL="$proxy"
     export KEM_WEB__PUBLIC_BASE_URL="$proxy"
+    # Services reach each other through the proxy: participation asks the event
+    # service for entry states, the event service closes entries at once.
+    export KEM_PARTICIPATION__EVENT_URL="$proxy" KEM_PARTICIPATION__PUBLIC_URL="$proxy"
+    export KEM_EVENT__PARTICIPATION_URL="$proxy"
+    export KEM_MESSAGING__SMS__BASE_URL="$proxy" KEM_MESSAGING__ALIMTALK__BASE_URL="$proxy"
     local channel upper
     for channel in "${CHANNELS[@]}"; do
         upper="$(echo "$channel" | tr '[:lower:]' '[:upper:]')"

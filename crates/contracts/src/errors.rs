@@ -101,5 +101,7 @@ pub const PART_COUPON_EXPIRED: &str = "PART_015";
 pub const PART_NOTHING_TO_PASS: &str = "PART_016";
 /// No such coupon (404): says nothing of codes of other owners' events.
 pub const PART_COUPON_NOT_FOUND: &str = "PART_017";
+/// A notice channel other than SMS or ALIMTALK (400).
+pub const PART_INVALID_NOTICE_CHANNEL: &str = "PART_018";
 /// No such event known to the participation service (404).
 pub const PART_NOT_FOUND: &str = "PART_404";

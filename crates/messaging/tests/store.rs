@@ -32,6 +32,7 @@ fn message(request: &str, key: &str, recipient: &str, product: &str) -> Received
         outcome: "DELIVERED".into(),
         received_at: now,
         deliver_at: now + Duration::milliseconds(200),
+        repeats: 0,
     }
 }
 

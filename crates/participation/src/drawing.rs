@@ -144,6 +144,7 @@ impl ParticipationService {
         let all: Vec<String> = winner_ids.iter().chain(&reserve_ids).cloned().collect();
         let rows = self.store.participants_by_id(event_id, &all).await?;
         let coupons = self.store.coupons_of(event_id).await?;
+        let notices = self.notice_statuses(event_id).await?;
         let view_of = |rank: usize, id: &String| {
             rows.iter()
                 .find(|r| &r.participant_id == id)
@@ -156,6 +157,7 @@ impl ParticipationService {
                         .rev()
                         .find(|c| &c.participant_id == id)
                         .map(|c| self.coupon_view(c)),
+                    notice_status: notices.get(id).cloned(),
                 })
         };
         let winners = winner_ids

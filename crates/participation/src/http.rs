@@ -52,6 +52,7 @@ pub fn router(shared: AppState) -> OpenApiRouter {
         .routes(routes!(redeem_coupon))
         .routes(routes!(winner_contacts))
         .routes(routes!(pass_unclaimed))
+        .routes(routes!(notify_winners))
         .with_state(shared)
 }
 
@@ -604,4 +605,53 @@ async fn pass_unclaimed(
             .pass_unclaimed(auth.user_id, &event_id(id)?)
             .await?,
     ))
+}
+
+/// The notice request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyRequest {
+    /// `SMS` or `ALIMTALK`.
+    #[schema(example = "SMS")]
+    pub channel: Option<String>,
+    /// Send even during quiet hours (21:00–08:00 Korea time).
+    pub send_now: Option<bool>,
+}
+
+/// Tell every coupon holder not yet told that they won, by SMS or 알림톡,
+/// with the prize, the store and the claim link (docs/design.md §6.4).
+#[utoipa::path(post, path = "/api/events/{id}/winners/notify", tag = "participation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")), request_body = NotifyRequest,
+    responses(
+        (status = 202, body = crate::notices::NotifyAnswer),
+        (status = 400, description = "PART_018 channel not SMS or ALIMTALK", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, description = "PART_003", body = ErrorBody),
+        (status = 404, description = "PART_404, PART_012 not drawn yet", body = ErrorBody),
+    ))]
+async fn notify_winners(
+    State(shared): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<NotifyRequest>,
+) -> Result<(StatusCode, Json<crate::notices::NotifyAnswer>), ApiError> {
+    let kind = req
+        .channel
+        .as_deref()
+        .and_then(messaging::Kind::parse)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                codes::PART_INVALID_NOTICE_CHANNEL,
+                "안내 방법(channel)은 SMS 또는 ALIMTALK이어야 합니다",
+            )
+        })?;
+    let answer = shared
+        .service
+        .notify(
+            auth.user_id,
+            &event_id(id)?,
+            kind,
+            req.send_now.unwrap_or(false),
+        )
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(answer)))
 }

@@ -9,6 +9,7 @@ pub mod drawing;
 pub mod erasure;
 pub mod http;
 pub mod intake;
+pub mod notices;
 pub mod prizes;
 pub mod proof;
 pub mod service;
@@ -58,6 +59,14 @@ pub struct ParticipationConfig {
     pub erasure_interval_secs: u64,
     /// Origin of the public pages put in claim links; empty: this process.
     pub public_url: String,
+    /// Waits before a winner notice's 2nd, 3rd, … attempt (ms); the last repeats.
+    pub notice_retry_backoff_ms: Vec<u64>,
+    /// Attempts before a winner notice is FAILED.
+    pub notice_max_attempts: i64,
+    /// How often due notices are sent and sent ones followed (ms).
+    pub notice_poll_interval_ms: u64,
+    /// How long a sender holds a claimed notice before another process may take it over (s).
+    pub notice_lease_secs: u64,
 }
 
 impl Default for ParticipationConfig {
@@ -70,6 +79,10 @@ impl Default for ParticipationConfig {
             winner_data_retention_days: 30,
             erasure_interval_secs: 3600,
             public_url: String::new(),
+            notice_retry_backoff_ms: vec![2_000, 10_000, 60_000],
+            notice_max_attempts: 4,
+            notice_poll_interval_ms: 500,
+            notice_lease_secs: 30,
         }
     }
 }
@@ -99,7 +112,18 @@ impl ParticipationConfig {
             self.erasure_interval_secs,
             1,
             86_400,
-        )
+        )?;
+        for wait in &self.notice_retry_backoff_ms {
+            c.range("notice_retry_backoff_ms", *wait, 1, 86_400_000)?;
+        }
+        c.range("notice_max_attempts", self.notice_max_attempts, 1, 20)?;
+        c.range(
+            "notice_poll_interval_ms",
+            self.notice_poll_interval_ms,
+            10,
+            600_000,
+        )?;
+        c.range("notice_lease_secs", self.notice_lease_secs, 1, 3_600)
     }
 }
 
@@ -150,6 +174,39 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
             config.public_url.clone()
         },
         outbox,
+    ));
+    let messaging = messaging::MessagingConfig::from_settings(&deps.settings)?;
+    // A lease shorter than a provider call would let a second sender start
+    // before the first one's call has answered: two messages.
+    if config.notice_lease_secs.saturating_mul(1000) <= messaging.timeout_ms {
+        return Err(platform::config::ConfigError::Invalid {
+            name: format!("{NAME}.notice_lease_secs"),
+            reason: format!(
+                "{} s must be longer than [messaging] timeout_ms ({} ms)",
+                config.notice_lease_secs, messaging.timeout_ms
+            ),
+        });
+    }
+    let providers = messaging::providers(&messaging, &deps.base_url).map_err(|reason| {
+        platform::config::ConfigError::Invalid {
+            name: messaging::config::SECTION.to_string(),
+            reason,
+        }
+    })?;
+    tasks.push(notices::spawn(
+        service.clone(),
+        notices::NoticeSender {
+            providers,
+            backoff: config
+                .notice_retry_backoff_ms
+                .iter()
+                .map(|ms| Duration::from_millis(*ms))
+                .collect(),
+            max_attempts: config.notice_max_attempts,
+            lease: Duration::from_secs(config.notice_lease_secs),
+        },
+        Duration::from_millis(config.notice_poll_interval_ms),
+        deps.shutdown.clone(),
     ));
     tasks.push(erasure::spawn(
         service.clone(),

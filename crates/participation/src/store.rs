@@ -11,11 +11,13 @@ mod batch;
 mod coupons;
 mod draws;
 mod events;
+mod notices;
 
 pub use batch::EntryResult;
 pub use coupons::{CouponRow, NewCoupon, PassedPrize};
 pub use draws::{DrawRow, ErasureCounts, RESERVE, WINNER};
 pub use events::SeedOffer;
+pub use notices::{NoticeOutcome, NoticeRow};
 
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;

@@ -100,6 +100,8 @@ pub struct WinnerView {
     /// The prize coupon this entrant holds (winners; reserves once a prize passed to them).
     #[serde(flatten)]
     pub coupon: Option<CouponView>,
+    /// The latest winner notice's state: `PENDING`, `SENT`, `DELIVERED` or `FAILED`.
+    pub notice_status: Option<String>,
 }
 
 /// A prize coupon as its event's owner sees it.

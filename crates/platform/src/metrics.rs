@@ -45,6 +45,8 @@ pub const BREAKER_STATE: &str = "kem_breaker_state";
 pub const ENTRY_BATCH: &str = "kem_entry_batch_size";
 /// Seconds an AI or image job took, by `kind` (`ai`, `image`) and `outcome`.
 pub const JOB_DURATION: &str = "kem_job_duration_seconds";
+/// Winner notices by channel (`SMS`, `ALIMTALK`) and outcome (`SENT`, `DELIVERED`, `FAILED`).
+pub const NOTICES: &str = "kem_notices_total";
 
 /// Latency buckets (seconds) for requests and jobs: 1 ms … 5 min.
 const SECONDS_BUCKETS: &[f64] = &[
@@ -125,6 +127,11 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
 }
 
 /// A batch of `size` entries was stored.
+/// A winner notice reached `status` on `channel`.
+pub fn notice(channel: &str, status: &'static str) {
+    metrics::counter!(NOTICES, "channel" => channel.to_string(), "status" => status).increment(1);
+}
+
 pub fn entry_batch(size: usize) {
     metrics::histogram!(ENTRY_BATCH).record(size as f64);
 }

@@ -8,12 +8,14 @@ mod support;
 
 mod ai_jobs;
 mod analytics_api;
+mod cluster_api;
 mod content_api;
 mod creation_api;
 mod distribution_api;
 mod event_clock_api;
 mod events_api;
 mod metrics_api;
+mod notices_api;
 mod ops_api;
 mod participation_api;
 mod prizes_api;

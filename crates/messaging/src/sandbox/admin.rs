@@ -48,6 +48,7 @@ fn view(m: &Received) -> Value {
         "recipientSeq": m.recipient_seq,
         "status": m.status(Utc::now()).code(),
         "receivedAt": m.received_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "repeats": m.repeats,
     })
 }
 

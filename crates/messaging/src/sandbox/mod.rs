@@ -77,7 +77,11 @@ impl Default for SandboxConfig {
             alimtalk_app_key: m.alimtalk.app_key,
             alimtalk_secret_key: m.alimtalk.secret_key,
             alimtalk_sender_key: m.alimtalk.sender_key,
-            alimtalk_templates: BTreeMap::new(),
+            // The winner notice's template as it would be registered with Kakao.
+            alimtalk_templates: BTreeMap::from([(
+                m.alimtalk.template_code.clone(),
+                "[#{store}] 이벤트 당첨 안내\n#{name}님, '#{title}' 이벤트에 당첨되셨습니다.\n경품: #{prize}\n쿠폰 받기: #{link}\n수령 기한: #{deadline}까지 매장에서 쿠폰을 보여 주세요.".to_string(),
+            )]),
             latency_ms: 0,
             failure_rate: 0.0,
             outage: false,

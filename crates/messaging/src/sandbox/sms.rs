@@ -154,6 +154,7 @@ async fn send(
             outcome: String::new(),
             received_at: Utc::now(),
             deliver_at: Utc::now(),
+            repeats: 0,
         };
         let row = match sb.accept(m).await {
             Ok(row) => row,

@@ -26,6 +26,9 @@ pub struct Received {
     pub outcome: String,
     pub received_at: DateTime<Utc>,
     pub deliver_at: DateTime<Utc>,
+    /// Sends of the same grouping key after the first (answered with the first).
+    #[sqlx(default)]
+    pub repeats: i64,
 }
 
 /// Where a received message is at `now`.
@@ -81,6 +84,12 @@ const COLUMNS: &str = "request_id, recipient_seq, product, kind, dedupe_key, sen
     recipient_grouping_key, recipient, title, text, template_code, template_params, outcome, \
     received_at, deliver_at";
 
+/// What reads select: the inserted columns and the repeat count.
+const SELECTED: &str =
+    "request_id, recipient_seq, product, kind, dedupe_key, sender_grouping_key, \
+    recipient_grouping_key, recipient, title, text, template_code, template_params, outcome, \
+    received_at, deliver_at, repeats";
+
 /// Sandbox persistence.
 #[derive(Clone)]
 pub struct MessageStore {
@@ -120,8 +129,18 @@ impl MessageStore {
             .execute(pool)
             .await?
             .rows_affected());
+        if inserted == 0 {
+            with_db!(&self.db, pool => sqlx::query(
+                "UPDATE received_messages SET repeats = repeats + 1 WHERE product = $1 AND dedupe_key = $2",
+            )
+            .bind(&m.product)
+            .bind(&m.dedupe_key)
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        }
         let select = format!(
-            "SELECT {COLUMNS} FROM received_messages WHERE product = $1 AND dedupe_key = $2"
+            "SELECT {SELECTED} FROM received_messages WHERE product = $1 AND dedupe_key = $2"
         );
         let row = with_db!(&self.db, pool => sqlx::query_as::<_, Received>(&select)
             .bind(&m.product)
@@ -139,7 +158,7 @@ impl MessageStore {
         seq: i64,
     ) -> Result<Option<Received>, sqlx::Error> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM received_messages \
+            "SELECT {SELECTED} FROM received_messages \
              WHERE product = $1 AND request_id = $2 AND recipient_seq = $3"
         );
         with_db!(&self.db, pool => sqlx::query_as::<_, Received>(&sql)
@@ -164,7 +183,7 @@ impl MessageStore {
         let to =
             f.to.unwrap_or_else(|| Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).unwrap());
         let sql = format!(
-            "SELECT {COLUMNS} FROM received_messages \
+            "SELECT {SELECTED} FROM received_messages \
              WHERE product = $1 AND received_at >= $2 AND received_at <= $3 \
              AND (CAST($4 AS TEXT) IS NULL OR request_id = $4) \
              AND (CAST($5 AS TEXT) IS NULL OR recipient = $5) \
@@ -188,7 +207,7 @@ impl MessageStore {
     /// Everything received, oldest first, at most `limit`.
     pub async fn all(&self, limit: i64) -> Result<Vec<Received>, sqlx::Error> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM received_messages \
+            "SELECT {SELECTED} FROM received_messages \
              ORDER BY received_at, request_id, recipient_seq LIMIT $1"
         );
         with_db!(&self.db, pool => sqlx::query_as::<_, Received>(&sql)

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::TestApp;
+use super::{Api, TestApp};
 
 /// Polls `path` until `done` holds for the answer body (up to 30 s).
-pub async fn poll(t: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub async fn poll(t: &impl Api, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
     let mut last = Value::Null;
     for _ in 0..300 {
         let a = t.get(path, Some(token)).await;
@@ -36,24 +36,22 @@ pub fn today_plus(offset: i64) -> String {
 
 /// Today in Korea (by the app's clock) plus `offset` days, `YYYY-MM-DD`.
 pub fn korea_day(t: &TestApp, offset: i64) -> String {
-    (t.app.clock.korea_today() + chrono::Duration::days(offset))
-        .format("%Y-%m-%d")
-        .to_string()
+    t.korea_day(offset)
 }
 
 /// Requests recommendations (plans starting today, so that a published
 /// event takes entries at once) and waits for the job; answers the job.
-pub async fn recommendations(t: &TestApp, token: &str, id: &str) -> Value {
+pub async fn recommendations(t: &impl Api, token: &str, id: &str) -> Value {
     let path = format!("/api/events/{id}/ai-recommendations");
     let a = t
-        .post(&path, Some(token), json!({"startDate": korea_day(t, 0)}))
+        .post(&path, Some(token), json!({"startDate": t.korea_day(0)}))
         .await;
     assert_eq!(a.status, 202, "ai request: {}", a.body);
     poll(t, token, &path, finished).await
 }
 
 /// Requests images and waits for them; answers the images answer.
-pub async fn images(t: &TestApp, token: &str, id: &str, body: Value) -> Value {
+pub async fn images(t: &impl Api, token: &str, id: &str, body: Value) -> Value {
     let path = format!("/api/events/{id}/images");
     let a = t.post(&path, Some(token), body).await;
     assert_eq!(a.status, 202, "image request: {}", a.body);
@@ -62,7 +60,7 @@ pub async fn images(t: &TestApp, token: &str, id: &str, body: Value) -> Value {
 
 /// Walks every creation step, leaving a draft ready to publish to `channels`
 /// (with settings for the channels that need them).
-pub async fn ready_draft(t: &TestApp, token: &str, user_id: i64, channels: &[&str]) -> String {
+pub async fn ready_draft(t: &impl Api, token: &str, user_id: i64, channels: &[&str]) -> String {
     let id = t.draft(token, user_id).await;
     let job = recommendations(t, token, &id).await;
     assert_eq!(job["status"], "COMPLETED", "{job}");

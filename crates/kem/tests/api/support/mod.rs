@@ -115,12 +115,20 @@ impl Answer {
     }
 }
 
-impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+/// Drives the API over HTTP: the in-process [`TestApp`], or a [`Remote`]
+/// deployment such as the split topology behind its proxy.
+#[allow(async_fn_in_trait)]
+pub trait Api {
+    fn base(&self) -> &str;
+    fn http(&self) -> &reqwest::Client;
+    /// Today in Korea plus `offset` days (`YYYY-MM-DD`), by the server's clock.
+    fn korea_day(&self, offset: i64) -> String;
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base())
     }
 
-    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+    async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
         let text = res.text().await.expect("body");
@@ -130,32 +138,32 @@ impl TestApp {
         }
     }
 
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
-        let mut req = self.client.post(self.url(path)).json(&body);
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        let mut req = self.http().post(self.url(path)).json(&body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
         self.send(req).await
     }
 
-    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
-        let mut req = self.client.put(self.url(path)).json(&body);
+    async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        let mut req = self.http().put(self.url(path)).json(&body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
         self.send(req).await
     }
 
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
-        let mut req = self.client.get(self.url(path));
+    async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut req = self.http().get(self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
         self.send(req).await
     }
 
-    pub async fn delete(&self, path: &str, token: Option<&str>) -> Answer {
-        let mut req = self.client.delete(self.url(path));
+    async fn delete(&self, path: &str, token: Option<&str>) -> Answer {
+        let mut req = self.http().delete(self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -163,7 +171,7 @@ impl TestApp {
     }
 
     /// Registers an owner; answers (token, userId).
-    pub async fn register(&self, email: &str, phone: &str) -> (String, i64) {
+    async fn register(&self, email: &str, phone: &str) -> (String, i64) {
         let a = self
             .post("/api/users/register", None, registration(email, phone))
             .await;
@@ -175,7 +183,7 @@ impl TestApp {
     }
 
     /// Registers an owner with a generated email and phone.
-    pub async fn owner(&self) -> (String, i64) {
+    async fn owner(&self) -> (String, i64) {
         let n: u64 = rand_digits();
         self.register(
             &format!("owner{n}@example.com"),
@@ -185,12 +193,84 @@ impl TestApp {
     }
 
     /// Seed 1 with the seed's body for `user_id`; answers the draft id.
-    pub async fn draft(&self, token: &str, user_id: i64) -> String {
+    async fn draft(&self, token: &str, user_id: i64) -> String {
         let a = self
             .post("/api/events/purposes", Some(token), seed_body(user_id))
             .await;
         assert_eq!(a.status, 200, "purposes: {}", a.body);
         a.body["eventDraftId"].as_str().expect("id").to_string()
+    }
+}
+
+impl Api for TestApp {
+    fn base(&self) -> &str {
+        &self.base
+    }
+    fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+    fn korea_day(&self, offset: i64) -> String {
+        (self.app.clock.korea_today() + chrono::Duration::days(offset))
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+}
+
+/// A deployment reached only over HTTP (the split topology behind nginx).
+pub struct Remote {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Remote {
+    pub fn new(base: &str) -> Remote {
+        Remote {
+            base: base.trim_end_matches('/').to_string(),
+            client: reqwest::Client::new(),
+        }
+    }
+}
+
+impl Api for Remote {
+    fn base(&self) -> &str {
+        &self.base
+    }
+    fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+    fn korea_day(&self, offset: i64) -> String {
+        journey::today_plus(offset)
+    }
+}
+
+// The suites call these as inherent methods of the in-process app.
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        Api::url(self, path)
+    }
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        Api::send(self, req).await
+    }
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        Api::post(self, path, token, body).await
+    }
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        Api::put(self, path, token, body).await
+    }
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        Api::get(self, path, token).await
+    }
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Answer {
+        Api::delete(self, path, token).await
+    }
+    pub async fn register(&self, email: &str, phone: &str) -> (String, i64) {
+        Api::register(self, email, phone).await
+    }
+    pub async fn owner(&self) -> (String, i64) {
+        Api::owner(self).await
+    }
+    pub async fn draft(&self, token: &str, user_id: i64) -> String {
+        Api::draft(self, token, user_id).await
     }
 
     /// Collects every message of `topic` through a fresh consumer group.

@@ -1,0 +1,187 @@
+//! The split topology end to end, through its proxy (`scripts/cluster.sh`,
+//! `deploy/nginx.conf`): every service in its own process, two replicas of
+//! event, participation, distribution and analytics, on PostgreSQL, Redis
+//! and Kafka. Runs when `KEM_CLUSTER_URL` names the proxy (CI sets it after
+//! `scripts/cluster.sh up`); `KEM_CLUSTER_PARTICIPATION` lists the
+//! participation replicas' own addresses, to see that both took entries.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::support::{journey::ready_draft, Api, Remote};
+
+/// How many `POST …/participate` answers a replica's `/metrics` counted.
+async fn participate_requests(replica: &str) -> f64 {
+    let text = reqwest::get(format!("{replica}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .filter(|l| l.starts_with("kem_http_requests_total{") && l.contains("/participate\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
+    let Ok(proxy) = std::env::var("KEM_CLUSTER_URL") else {
+        eprintln!("cluster test skipped: KEM_CLUSTER_URL is not set");
+        return;
+    };
+    let replicas: Vec<String> = std::env::var("KEM_CLUSTER_PARTICIPATION")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let r = Remote::new(&proxy);
+    let before: Vec<f64> =
+        futures::future::join_all(replicas.iter().map(|p| participate_requests(p))).await;
+
+    let (token, owner) = r.owner().await;
+    let id = ready_draft(&r, &token, owner, &["INSTAGRAM", "NAVER", "KAKAO"]).await;
+    let a = r
+        .post(
+            &format!("/api/events/{id}/publish"),
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (a.status, &a.body["status"]),
+        (200, &json!("ACTIVE")),
+        "{}",
+        a.body
+    );
+
+    // Right after the owner is told ACTIVE: 600 entries from 24 clients, spread by nginx.
+    let total = 600usize;
+    let clients = 24usize;
+    let numbers: Vec<i64> = futures::future::join_all((0..clients).map(|c| {
+        let r = &r;
+        let id = &id;
+        async move {
+            let mut mine = Vec::new();
+            for i in (c..total).step_by(clients) {
+                let body = json!({"name": format!("손님{i}"), "phoneNumber": format!("010-{:04}-{:04}", 6000 + i / 10_000, i % 10_000),
+                                  "agreePrivacy": true, "storeVisited": i % 3 == 0});
+                let a = r.post(&format!("/api/events/{id}/participate"), None, body).await;
+                assert_eq!(a.status, 201, "entry {i}: {}", a.body);
+                mine.push(a.body["entryNumber"].as_i64().expect("number"));
+            }
+            mine
+        }
+    }))
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
+    let distinct: BTreeSet<i64> = numbers.iter().copied().collect();
+    assert_eq!(distinct.len(), total, "no duplicate numbers");
+    assert_eq!(
+        distinct.iter().copied().collect::<Vec<_>>(),
+        (1..=total as i64).collect::<Vec<_>>(),
+        "1..N, no gap"
+    );
+    // The stored list agrees: N rows numbered 1..N.
+    let mut stored = Vec::new();
+    for page in 0..(total / 100) {
+        let a = r
+            .get(
+                &format!("/api/events/{id}/participants?page={page}&size=100"),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        stored.extend(
+            a.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|p| p["entryNumber"].as_i64().expect("n")),
+        );
+        assert_eq!(a.body["totalCount"], total, "nothing lost");
+    }
+    assert_eq!(stored, (1..=total as i64).collect::<Vec<_>>());
+    if replicas.len() > 1 {
+        let after: Vec<f64> =
+            futures::future::join_all(replicas.iter().map(|p| participate_requests(p))).await;
+        for (i, replica) in replicas.iter().enumerate() {
+            assert!(
+                after[i] > before[i],
+                "{replica} took no entry: {before:?} → {after:?}"
+            );
+        }
+    }
+
+    // Ended by its owner on one replica: refused at once on every one.
+    assert_eq!(
+        r.post(&format!("/api/events/{id}/end"), Some(&token), json!({}))
+            .await
+            .status,
+        200
+    );
+    for i in 0..4 {
+        let a = r
+            .post(&format!("/api/events/{id}/participate"), None, json!({"name": "늦은손님", "phoneNumber": format!("010-9999-000{i}"), "agreePrivacy": true}))
+            .await;
+        assert_eq!((a.status, a.code()), (409, "PART_002"));
+    }
+    let a = r
+        .post(
+            &format!("/api/events/{id}/draw-winners"),
+            Some(&token),
+            json!({"winnerCount": 3, "reserveCount": 1}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let proof = r.get(&format!("/api/events/{id}/draw-proof"), None).await;
+    let proof: participation::views::DrawProof = serde_json::from_value(proof.body).expect("proof");
+    assert!(participation::proof::check(&proof).holds());
+
+    // The prize: notices through the provider sandbox, a coupon redeemed once.
+    let a = r
+        .post(
+            &format!("/api/events/{id}/winners/notify"),
+            Some(&token),
+            json!({"channel": "SMS", "sendNow": true}),
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.body["queued"].as_i64()),
+        (202, Some(3)),
+        "{}",
+        a.body
+    );
+    let mut winners = Value::Null;
+    for _ in 0..100 {
+        winners = r
+            .get(&format!("/api/events/{id}/winners"), Some(&token))
+            .await
+            .body;
+        if winners["winners"]
+            .as_array()
+            .is_some_and(|w| w.iter().all(|w| w["noticeStatus"] == "DELIVERED"))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(
+        winners["winners"]
+            .as_array()
+            .is_some_and(|w| w.iter().all(|w| w["noticeStatus"] == "DELIVERED")),
+        "{winners}"
+    );
+    let code = winners["winners"][0]["couponCode"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let redeem = format!("/api/coupons/{code}/redeem");
+    let tries = (0..2).map(|_| r.post(&redeem, Some(&token), json!({})));
+    let answers = futures::future::join_all(tries).await;
+    assert_eq!(answers.iter().filter(|a| a.status == 200).count(), 1);
+}
