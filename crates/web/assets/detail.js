@@ -236,7 +236,7 @@ function wirePrizes(box, e, w) {
       const how = CHANNEL_WORDS[r.channel || channel] || '문자';
       const skipped = again ? ` 이미 안내를 받은 ${again}명에게는 다시 보내지 않아요.` : '';
       if (!queued) {
-        panelMessage(box, true, `<p id="notify-result">보낼 안내가 없어요.${skipped}</p>`);
+        panelMessage(box, true, `<p id="notify-result">새로 안내할 당첨자가 없어요. 이미 안내했거나 경품을 받아 간 분, 기한이 지난 분에게는 보내지 않아요.</p>`);
       } else if (r.quietHours && !sendNow) {
         panelMessage(box, true, `<p id="notify-result">밤 9시부터 아침 8시까지는 안내를 보내지 않아요. ${how} 안내 ${queued}건은 <strong>${when(r.notBefore)}</strong>에 보내져요.${skipped}</p>
           <button type="button" id="notify-now-after">지금 보내기</button>`);
