@@ -641,9 +641,10 @@ async fn prizes(b: &mut Browser, narrow: &mut Browser, event_id: &str) {
                 vec![],
             )
             .await;
+        // A notice longer than an SMS goes out as LMS.
         let hit = received["messages"].as_array().is_some_and(|ms| {
             ms.iter().any(|m| {
-                m["kind"] == "SMS"
+                (m["kind"] == "SMS" || m["kind"] == "LMS")
                     && m["text"]
                         .as_str()
                         .is_some_and(|t| t.contains(&code) || t.contains(&code.replace('-', "")))
