@@ -3,7 +3,7 @@
 // redeems it once. Codes are read with or without hyphens and spaces, in any
 // case; a scanned claim link (`…/c/{code}`) works too.
 import { post } from './api.js';
-import { render, esc, when } from './ui.js';
+import { render, esc } from './ui.js';
 
 /** The code out of whatever was typed or scanned: letters and digits, upper case. */
 export function normalize(raw) {
@@ -11,6 +11,8 @@ export function normalize(raw) {
   const link = /\/c\/([A-Za-z0-9-]+)/.exec(s);
   return (link ? link[1] : s).replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 }
+/** `12월 6일 16:44`: Korea time, as the API's messages say it. */
+const korea = (s) => { const d = new Date(s); return isNaN(d) ? '' : d.toLocaleString('ko-KR', { timeZone: 'Asia/Seoul', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }); };
 /** `K7M3QX-9TZB2H-4WQ8NP` */
 const grouped = (code) => (code.match(/.{1,6}/g) || []).join('-');
 
@@ -24,7 +26,9 @@ function explain(err, code) {
   const shown = `<span class="nowrap">쿠폰 번호 ${esc(grouped(code))}</span>`;
   switch (err.status === 409 ? err.code : err.status) {
     case 'PART_014':
-      return outcome(false, '이미 사용한 쿠폰이에요', [esc(err.message), '경품은 한 번만 드릴 수 있어요.', shown]);
+      // The message names when: "이미 사용한 쿠폰입니다 (2026년 12월 20일 14:05 사용)".
+      const at = /\((.+) 사용\)/.exec(err.message || '');
+      return outcome(false, '이미 사용한 쿠폰이에요', [at ? `<strong>${esc(at[1])}</strong>에 사용 처리된 쿠폰이에요.` : esc(err.message), '경품은 한 번만 드릴 수 있어요.', shown]);
     case 'PART_015':
       return outcome(false, '사용할 수 없는 쿠폰이에요', [esc(err.message), shown]);
     case 403:
@@ -76,7 +80,7 @@ export async function couponScreen() {
       result.innerHTML = outcome(true, '사용 처리했어요', [
         `<strong>${esc(r.name)}</strong>님 <span class="nowrap">${esc(r.phoneNumber)}</span>`,
         `경품 <strong>${esc(r.prize)}</strong>을(를) 드리면 됩니다.`,
-        `<span class="small">${when(r.redeemedAt)} 처리 · 쿠폰 번호 ${esc(grouped(code))}</span>`]);
+        `<span class="small">${esc(korea(r.redeemedAt))} 처리 · <span class="nowrap">쿠폰 번호 ${esc(grouped(code))}</span></span>`]);
       input.value = '';
     } catch (err) {
       if (err.status === 401) return;

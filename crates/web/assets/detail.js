@@ -22,10 +22,13 @@ function kday(s, full) {
 }
 /** The Korea date of an instant, as `2026년 12월 11일`. */
 const kdate = (s) => (s ? kday(new Date(s).toLocaleDateString('sv-SE', SEOUL), true) : '-');
-/** `12/6 14:05` of an instant, for the narrow table. */
+/** `12/6 14:05` of an instant in Korea time, for the narrow table. */
 function short(s) {
   const d = new Date(s);
-  return isNaN(d) ? '-' : `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (isNaN(d)) return '-';
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { ...SEOUL, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.month}/${p.day} ${p.hour}:${p.minute}`;
 }
 function plusDays(s, n) {
   const d = new Date(s + 'T00:00:00Z');
@@ -274,7 +277,7 @@ function wirePrizes(box, e, w) {
           return `<li><strong>${esc(x.name)}</strong> <span class="badge ${x.drawnAs === 'RESERVE' ? 'UPCOMING' : 'OPEN'}">${role}</span><br>
             <a class="tel" href="tel:${esc(digits)}">${esc(x.phoneNumber)}</a>${x.email ? ` <span class="small muted">${esc(x.email)}</span>` : ''}</li>`;
         }).join('');
-        const reads = (c.reads || []).slice(0, 5).map((r) => `${short(r.readAt)} (${num(r.shown)}명)`).join(', ');
+        const reads = (c.reads || []).slice(0, 5).map((r) => `${short(r.readAt)}에 ${num(r.shown)}명`).join(', ');
         box.querySelector('#prize-panel').innerHTML = `<section id="contacts" class="card" aria-labelledby="contacts-title"><h3 id="contacts-title">당첨자 연락처</h3>
           ${items ? `<ul class="list">${items}</ul>` : '<p class="muted">보여 드릴 연락처가 없어요. 개인정보 보관 기간이 지나 삭제되었을 수 있어요.</p>'}
           <p class="small muted" id="contact-reads">전화번호를 누르면 바로 전화를 걸 수 있어요. 열람 기록: ${reads || '-'}</p></section>`;
@@ -358,18 +361,20 @@ async function draw(m, e, endNow) {
   });
 }
 
+const KOREAN_CHANNELS = { URIDONGNETV: '우리동네TV', RINGOBIZ: '링고비즈', GINITV: '지니TV', INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오 채널' };
+
 /** What was measured after the draw (notices, visits at the counter, ROI), beside the estimates. */
 function measured(x, pct) {
   if (!x) return '';
   const visits = (x.visitsByChannel || []).filter((v) => v.storeVisits > 0)
-    .map((v) => `${esc(CHANNELS[v.channel] || (v.channel ? v.channel : '채널 없음'))} ${num(v.storeVisits)}명`).join(', ');
+    .map((v) => `${esc(KOREAN_CHANNELS[v.channel] || '기타 경로')} ${num(v.storeVisits)}명`).join(', ');
   return `<h3 id="measured-title">측정된 성과</h3><div class="kpis" id="measured">
       <div class="kpi"><span class="value">${num(x.storeVisits)}명</span><span class="name">방문 확인 (쿠폰 사용)</span></div>
       <div class="kpi"><span class="value">${x.roi == null ? '집계 중' : pct(x.roi)}</span><span class="name">측정 ROI</span></div>
       <div class="kpi"><span class="value">${num(x.noticesSent)} / ${num(x.noticesDelivered)} / ${num(x.noticesFailed)}</span><span class="name">안내 발송 / 도착 / 실패</span></div>
       <div class="kpi"><span class="value">${won(x.revenue)}</span><span class="name">측정 매출 (방문 1회 ${won(x.spendPerVisit)})</span></div></div>
     ${visits ? `<p class="small">채널별 방문: ${visits}</p>` : ''}
-    <p class="small muted" id="measured-formula">${esc(x.formula || '')}${x.roi == null ? ' · 쿠폰이 한 장 이상 사용되면 계산돼요.' : `: ${won(x.revenue)} − 투자 ${won(x.investment)} → ${pct(x.roi)}`}</p>`;
+    <p class="small muted" id="measured-formula">${esc(x.formula || '')}<br>${x.roi == null ? '쿠폰이 한 장 이상 사용되면 계산돼요.' : `이번 이벤트: (${won(x.revenue)} − ${won(x.investment)}) ÷ ${won(x.investment)} × 100 = ${pct(x.roi)}`}</p>`;
 }
 
 async function analytics(m, id) {

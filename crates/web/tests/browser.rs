@@ -561,6 +561,30 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     }
     assert!(counted, "the dashboard counts the three entries");
     b.shot("dashboard", Some("#anal-title")).await;
+    // Measured beside the estimates: the redeemed coupon is one store visit.
+    let mut visits = String::new();
+    for _ in 0..40 {
+        b.go(&format!("/#/events/{event_id}?r={}", b.n)).await;
+        visits = b.text_contains("#measured", "방문 확인").await;
+        if visits.contains("1명") && !visits.contains("집계 중") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        visits.contains("1명") && !visits.contains("집계 중"),
+        "{visits}"
+    );
+    b.text_contains("#measured-formula", "측정 ROI =").await;
+    b.shot("dashboard-measured", Some("#measured-title")).await;
+    narrow
+        .look(
+            &format!("/#/events/{event_id}"),
+            "#measured",
+            Some("#measured-title"),
+            "dashboard-measured",
+        )
+        .await;
     b.shot("dashboard-charts", Some("#analytics .chart svg"))
         .await;
 
@@ -741,7 +765,7 @@ async fn prizes(b: &mut Browser, narrow: &mut Browser, event_id: &str) {
         phone.find("#contacts a.tel[href^='tel:010']").await;
         phone.fits("contacts").await;
         phone
-            .shot(&format!("{}-contacts", phone.width), Some("#contacts"))
+            .shot(&format!("{}-contacts", phone.width), Some("#prize-actions"))
             .await;
     }
 }
