@@ -31,7 +31,6 @@ PROCESSES=(
     participation-1:participation:18161 participation-2:participation:18162
     analytics-1:analytics:18171 analytics-2:analytics:18172
 )
-CHANNELS=(instagram naver kakao uridongnetv ringobiz ginitv)
 
 kem_bin() {
     local target="${CARGO_TARGET_DIR:-$root/target}"
@@ -70,6 +69,9 @@ create_database() {
     local admin="${url%/*}/postgres"
     if ! psql "$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
         psql "$admin" -qc "CREATE DATABASE \"$name\""
+        # A new database: whatever the cache holds belongs to an older one
+        # (ids start again at 1, so old entries would answer for new rows).
+        redis-cli -u "$CACHE_URL" flushdb >/dev/null
     fi
 }
 
@@ -87,11 +89,8 @@ common_env() {
     export KEM_PARTICIPATION__EVENT_URL="$proxy" KEM_PARTICIPATION__PUBLIC_URL="$proxy"
     export KEM_EVENT__PARTICIPATION_URL="$proxy"
     export KEM_MESSAGING__SMS__BASE_URL="$proxy" KEM_MESSAGING__ALIMTALK__BASE_URL="$proxy"
-    local channel upper
-    for channel in "${CHANNELS[@]}"; do
-        upper="$(echo "$channel" | tr '[:lower:]' '[:upper:]')"
-        export "KEM_DISTRIBUTION__CHANNELS__${upper}__BASE_URL=$proxy/sandbox/$channel"
-    done
+    # The channel sandbox runs in sandbox-1; the channels keep their development credentials.
+    export KEM_DISTRIBUTION__SANDBOX_URL="$proxy"
 }
 
 wait_ready() {

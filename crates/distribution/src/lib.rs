@@ -120,6 +120,11 @@ pub struct DistributionConfig {
     pub bulkhead_wait_ms: u64,
     /// Timeout of one HTTP call to a channel.
     pub call_timeout_ms: u64,
+    /// Origin of the channel sandbox for channels without a `base_url`;
+    /// empty: this process. (Set this, not each channel's `base_url`, to
+    /// reach a sandbox elsewhere: a channel table given only some fields
+    /// loses the others' development defaults.)
+    pub sandbox_url: String,
     pub channels: Endpoints,
 }
 
@@ -134,6 +139,7 @@ impl Default for DistributionConfig {
             bulkhead_size: 16,
             bulkhead_wait_ms: 5_000,
             call_timeout_ms: 20_000,
+            sandbox_url: String::new(),
             channels: Endpoints::default(),
         }
     }
@@ -158,6 +164,7 @@ impl DistributionConfig {
             let field = format!("channels.{}.base_url", channel.code().to_ascii_lowercase());
             c.http_url(&field, &channels.of_mut(channel).base_url, true)?;
         }
+        c.http_url("sandbox_url", &self.sandbox_url, true)?;
         Ok(())
     }
 }
@@ -180,11 +187,13 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
         .map(|channel| {
             let endpoint = endpoints.of_mut(channel);
             if endpoint.base_url.is_empty() {
-                endpoint.base_url = format!(
-                    "{}/sandbox/{}",
-                    deps.base_url,
-                    channel.code().to_ascii_lowercase()
-                );
+                let sandbox = if config.sandbox_url.is_empty() {
+                    deps.base_url.as_str()
+                } else {
+                    config.sandbox_url.trim_end_matches('/')
+                };
+                endpoint.base_url =
+                    format!("{sandbox}/sandbox/{}", channel.code().to_ascii_lowercase());
             }
             (channel, endpoint.clone())
         })
