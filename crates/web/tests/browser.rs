@@ -734,7 +734,7 @@ async fn prizes(b: &mut Browser, narrow: &mut Browser, event_id: &str) {
     b.fill("#couponCode", &code).await;
     b.click("#redeem").await;
     let again = b.text_contains("#redeem-result", "이미 사용한 쿠폰").await;
-    assert!(again.contains("사용)"), "says when: {again}");
+    assert!(again.contains("에 사용 처리된 쿠폰"), "says when: {again}");
     b.shot("coupons-again", None).await;
     narrow.fill("#couponCode", &code).await;
     narrow.click("#redeem").await;
