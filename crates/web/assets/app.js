@@ -5,6 +5,7 @@ import { loginScreen, signupScreen, profileScreen } from './auth.js';
 import { homeScreen, listScreen } from './home.js';
 import { wizardScreen } from './wizard.js';
 import { detailScreen } from './detail.js';
+import { couponScreen } from './coupons.js';
 
 const PUBLIC = new Set(['login', 'signup']);
 
@@ -41,6 +42,7 @@ async function route() {
       case 'home': return await homeScreen();
       case 'events': return parts[1] ? await detailScreen(parts[1]) : await listScreen(query);
       case 'new': return await wizardScreen(Number(parts[1]) || 1, query);
+      case 'coupons': return await couponScreen();
       default:
         render(`<section class="card message"><h1>페이지를 찾을 수 없습니다</h1><p><a href="#/">홈으로</a></p></section>`, '없는 페이지');
     }

@@ -22,10 +22,13 @@ function kday(s, full) {
 }
 /** The Korea date of an instant, as `2026년 12월 11일`. */
 const kdate = (s) => (s ? kday(new Date(s).toLocaleDateString('sv-SE', SEOUL), true) : '-');
-/** `12/6 14:05` of an instant, for the narrow table. */
+/** `12/6 14:05` of an instant in Korea time, for the narrow table. */
 function short(s) {
   const d = new Date(s);
-  return isNaN(d) ? '-' : `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (isNaN(d)) return '-';
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', { ...SEOUL, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.month}/${p.day} ${p.hour}:${p.minute}`;
 }
 function plusDays(s, n) {
   const d = new Date(s + 'T00:00:00Z');
@@ -141,8 +144,22 @@ async function participants(m, id, page) {
 const plain = (msg) => String(msg || '').replace(/\s*\(claimDays\)/g, '').replace(/winnerCount/g, '당첨자 수')
   .replace(/reserveCount/g, '예비 당첨자 수').replace(/claimDays/g, '수령 기한');
 
+const COUPON = { USABLE: '쿠폰 사용 전', REDEEMED: '경품 수령 완료', EXPIRED: '수령 기한 지남', PASSED: '예비 당첨자에게 넘어감' };
+const COUPON_BADGE = { USABLE: 'UPCOMING', REDEEMED: 'OPEN', EXPIRED: 'FAILED', PASSED: 'ENDED' };
+const NOTICE = { PENDING: '안내 보내는 중', SENT: '안내 보냄', DELIVERED: '안내 도착', FAILED: '안내 실패' };
+const NOTICE_BADGE = { PENDING: 'PENDING', SENT: 'PENDING', DELIVERED: 'OPEN', FAILED: 'FAILED' };
+
+/** A winner or reserve: name, masked phone, their coupon and notice in words. */
 function person(x, label) {
-  return `<li>${label ? label + ' · ' : ''}<strong>${esc(x.name)}</strong> ${esc(x.phoneNumber || '')} <span class="muted small">응모 ${esc(x.entryNumber)}번</span></li>`;
+  const coupon = x.couponStatus
+    ? `<span class="badge ${COUPON_BADGE[x.couponStatus] || ''}">${esc(COUPON[x.couponStatus] || '쿠폰 확인 필요')}${x.couponStatus === 'REDEEMED' && x.redeemedAt ? ' · ' + short(x.redeemedAt) : ''}</span>`
+    : (label ? '<span class="badge">대기 중 (쿠폰 없음)</span>' : '');
+  const notice = x.couponStatus
+    ? `<span class="badge ${NOTICE_BADGE[x.noticeStatus] || ''}">${esc(NOTICE[x.noticeStatus] || '안내 전')}</span>` : '';
+  const claim = x.couponCode && x.couponStatus === 'USABLE'
+    ? ` · <a href="/c/${encodeURIComponent(x.couponCode)}" target="_blank" rel="noopener">쿠폰 화면</a>` : '';
+  return `<li>${label ? label + ' · ' : ''}<strong>${esc(x.name)}</strong> ${esc(x.phoneNumber || '')} <span class="muted small">응모 ${esc(x.entryNumber)}번${claim}</span>
+    <span class="states">${coupon}${notice}</span></li>`;
 }
 
 function certificate(w, enc) {
@@ -152,10 +169,11 @@ function certificate(w, enc) {
   const winnersGone = er.winnersErasedAt
     ? `당첨자·예비 당첨자 정보는 ${kdate(er.winnersErasedAt)}에 삭제했습니다.`
     : `당첨자·예비 당첨자 정보는 ${kdate(er.winnersEraseDueAt)}에 삭제됩니다.`;
-  return `<div id="certificate"><h3>당첨자</h3><ol class="list" id="winners">${(w.winners || []).map((x) => person(x, '')).join('')}</ol>
-    <h3>예비 당첨자</h3>${reserves.length ? `<ol class="list" id="reserves">${reserves.map((x, i) => person(x, `예비 ${i + 1}순위`)).join('')}</ol>` : '<p class="muted" id="reserves">예비 당첨자 없이 추첨했습니다.</p>'}
+  return `<div id="certificate"><h3>당첨자</h3><ol class="list winner-list" id="winners">${(w.winners || []).map((x) => person(x, '')).join('')}</ol>
+    <h3>예비 당첨자</h3>${reserves.length ? `<ol class="list winner-list" id="reserves">${reserves.map((x, i) => person(x, `예비 ${i + 1}순위`)).join('')}</ol>` : '<p class="muted" id="reserves">예비 당첨자 없이 추첨했습니다.</p>'}
     <dl class="facts"><div><dt>수령 기한</dt><dd id="claim-deadline">${log.claimDeadline ? `${kdate(log.claimDeadline)}까지` : '-'}</dd></div>
       <div><dt>추첨</dt><dd>${when(log.drawnAt)} · 응모 ${num(log.entryCount)}명${log.applyStoreVisitBonus ? ' · 매장 방문 가산점 적용' : ''}</dd></div></dl>
+    ${prizeActions(w)}
     <div class="fair card"><p>응모 마감 때 봉인해 둔 난수로 추첨했어요. 증명서로 누구나 같은 결과가 나오는지 확인할 수 있습니다.</p>
       <a class="button" id="proof-link" href="/api/events/${enc}/draw-proof" download="draw-proof-${enc}.json">추첨 증명서 내려받기</a></div>
     <h3 id="erasure-title">개인정보 삭제</h3><ul class="small" id="erasure">
@@ -163,11 +181,135 @@ function certificate(w, enc) {
       <li>${winnersGone}</li></ul></div>`;
 }
 
+// After the draw: notices, contacts, the counter and reserves taking over.
+function prizeActions(w) {
+  const late = [...(w.winners || []), ...(w.reserves || [])].some((x) => x.couponStatus === 'EXPIRED')
+    && (w.reserves || []).some((x) => !x.couponStatus);
+  return `<div class="actions prize-actions" id="prize-actions">
+      <button type="button" class="primary" id="notify-open">당첨 안내 보내기</button>
+      <button type="button" id="contacts-open">연락처 보기</button></div>
+    <div class="actions" style="margin-top:8px"><a class="button" href="#/coupons" id="coupons-link">쿠폰 사용 처리</a>
+      ${late ? '<button type="button" id="replace">예비 당첨자에게 넘기기</button>' : ''}</div>
+    <div id="prize-panel" aria-live="polite"></div>
+    <dialog id="notify-dialog" aria-labelledby="notify-title"><form method="dialog"><h3 id="notify-title">당첨 안내 보내기</h3>
+      <p class="small">당첨자에게 경품, 매장 이름, 쿠폰 링크를 담은 안내를 보내요. 이미 안내를 받은 분께는 다시 보내지 않아요.</p>
+      <fieldset><legend>보내는 방법</legend>
+        <div class="field check"><input type="radio" name="channel" id="ch-sms" value="SMS" checked><label for="ch-sms">문자 (SMS)</label></div>
+        <div class="field check"><input type="radio" name="channel" id="ch-alimtalk" value="ALIMTALK"><label for="ch-alimtalk">카카오 알림톡</label></div></fieldset>
+      <p class="notice card small" id="quiet-note" hidden>지금은 밤 9시부터 아침 8시 사이라서 안내는 아침 8시에 보내져요. 바로 보내려면 ‘지금 보내기’를 누르세요.</p>
+      <div class="actions"><button value="cancel">취소</button><button value="later" id="notify-later" hidden>아침 8시에</button><button class="primary" value="now" id="notify-now">지금 보내기</button></div></form></dialog>`;
+}
+
+/** Korea's hour now: notices wait between 21:00 and 08:00. */
+const quietNow = () => { const h = Number(new Date().toLocaleString('en-US', { ...SEOUL, hour: 'numeric', hourCycle: 'h23' })); return h >= 21 || h < 8; };
+const count = (v) => (Array.isArray(v) ? v.length : Number(v) || 0);
+const CHANNEL_WORDS = { SMS: '문자', ALIMTALK: '카카오 알림톡' };
+
+function panelMessage(box, ok, html) {
+  box.querySelector('#prize-panel').innerHTML = `<div class="result ${ok ? 'ok' : 'bad'}" role="${ok ? 'status' : 'alert'}">${html}</div>`;
+}
+
+/** Re-reads the winners and redraws the two lists (the panel stays). */
+async function refreshLists(box, enc) {
+  const w = await get(`/api/events/${enc}/winners`);
+  const win = box.querySelector('#winners');
+  const res = box.querySelector('ol#reserves');
+  if (win) win.innerHTML = (w.winners || []).map((x) => person(x, '')).join('');
+  if (res) res.innerHTML = (w.reserves || []).map((x, i) => person(x, `예비 ${i + 1}순위`)).join('');
+  return w;
+}
+
+function wirePrizes(box, e, w) {
+  const enc = encodeURIComponent(e.eventId);
+  const dialog = box.querySelector('#notify-dialog');
+  const names = new Map([...(w.winners || []), ...(w.reserves || [])].map((x) => [x.participantId, x.name]));
+  box.querySelector('#notify-open').addEventListener('click', () => {
+    const quiet = quietNow();
+    box.querySelector('#quiet-note').hidden = !quiet;
+    box.querySelector('#notify-later').hidden = !quiet;
+    box.querySelector('#notify-later').classList.toggle('primary', quiet);
+    box.querySelector('#notify-now').classList.toggle('primary', !quiet);
+    dialog.showModal();
+  });
+  const send = async (channel, sendNow) => {
+    try {
+      const r = await post(`/api/events/${enc}/winners/notify`, { channel, sendNow });
+      const again = count(r.alreadyNotified);
+      const queued = count(r.queued);
+      const how = CHANNEL_WORDS[r.channel || channel] || '문자';
+      const skipped = again ? ` 이미 안내를 받은 ${again}명에게는 다시 보내지 않아요.` : '';
+      if (!queued) {
+        panelMessage(box, true, `<p id="notify-result">새로 안내할 당첨자가 없어요. 이미 안내했거나 경품을 받아 간 분, 기한이 지난 분에게는 보내지 않아요.</p>`);
+      } else if (r.quietHours && !sendNow) {
+        panelMessage(box, true, `<p id="notify-result">밤 9시부터 아침 8시까지는 안내를 보내지 않아요. ${how} 안내 ${queued}건은 <strong>${when(r.notBefore)}</strong>에 보내져요.${skipped}</p>
+          <button type="button" id="notify-now-after">지금 보내기</button>`);
+        box.querySelector('#notify-now-after').addEventListener('click', () => send(channel, true));
+      } else {
+        panelMessage(box, true, `<p id="notify-result">${how}로 ${queued}명에게 당첨 안내를 보내고 있어요. 도착하면 목록에 ‘안내 도착’으로 표시돼요.${skipped}</p>`);
+      }
+      // Follow the notices for a little while: 보내는 중 → 보냄 → 도착 or 실패.
+      for (let i = 0; i < 10; i++) {
+        await new Promise((ok) => setTimeout(ok, 1500));
+        const now = await refreshLists(box, enc);
+        if (![...(now.winners || []), ...(now.reserves || [])].some((x) => x.noticeStatus === 'PENDING')) break;
+      }
+    } catch (err) {
+      panelMessage(box, false, `<p id="notify-result">${esc(err.status === 404 ? '안내 보내기를 아직 쓸 수 없어요. 잠시 후 다시 시도해 주세요.' : err.message)}</p>`);
+    }
+  };
+  dialog.addEventListener('close', () => {
+    const v = dialog.returnValue;
+    if (v !== 'now' && v !== 'later') return;
+    send(dialog.querySelector('input[name=channel]:checked').value, v === 'now');
+  });
+
+  box.querySelector('#contacts-open').addEventListener('click', () => {
+    box.querySelector('#prize-panel').innerHTML = `<div class="card notice" id="contacts-consent">
+      <p>당첨자와 예비 당첨자의 <strong>전체 전화번호</strong>를 보여 드려요. 개인정보 보호를 위해 누가 언제 봤는지 기록되며, 경품 안내 외의 용도로 쓰면 안 돼요.</p>
+      <div class="actions"><button type="button" class="primary" id="contacts-show">전화번호 보기</button></div></div>`;
+    box.querySelector('#contacts-show').addEventListener('click', async () => {
+      try {
+        const c = await get(`/api/events/${enc}/winners/contacts`);
+        let reserve = 0;
+        const items = (c.items || []).map((x) => {
+          const role = x.drawnAs === 'RESERVE' ? `예비 ${++reserve}순위` : '당첨';
+          const digits = String(x.phoneNumber || '').replace(/\D/g, '');
+          return `<li><strong>${esc(x.name)}</strong> <span class="badge ${x.drawnAs === 'RESERVE' ? 'UPCOMING' : 'OPEN'}">${role}</span><br>
+            <a class="tel" href="tel:${esc(digits)}">${esc(x.phoneNumber)}</a>${x.email ? ` <span class="small muted">${esc(x.email)}</span>` : ''}</li>`;
+        }).join('');
+        const reads = (c.reads || []).slice(0, 5).map((r) => `${short(r.readAt)}에 ${num(r.shown)}명`).join(', ');
+        box.querySelector('#prize-panel').innerHTML = `<section id="contacts" class="card" aria-labelledby="contacts-title"><h3 id="contacts-title">당첨자 연락처</h3>
+          ${items ? `<ul class="list">${items}</ul>` : '<p class="muted">보여 드릴 연락처가 없어요. 개인정보 보관 기간이 지나 삭제되었을 수 있어요.</p>'}
+          <p class="small muted" id="contact-reads">전화번호를 누르면 바로 전화를 걸 수 있어요. 열람 기록: ${reads || '-'}</p></section>`;
+      } catch (err) {
+        panelMessage(box, false, `<p>${esc(err.message)}</p>`);
+      }
+    });
+  });
+
+  const replace = box.querySelector('#replace');
+  if (replace) replace.addEventListener('click', async () => {
+    if (!confirm('수령 기한이 지난 경품을 예비 당첨자에게 순서대로 넘길까요? 기존 당첨자의 쿠폰은 더 이상 쓸 수 없어요.')) return;
+    try {
+      const passed = await post(`/api/events/${enc}/winners/replace`);
+      const w2 = await get(`/api/events/${enc}/winners`);
+      box.innerHTML = certificate(w2, enc);
+      wirePrizes(box, e, w2);
+      panelMessage(box, true, `<p id="replace-result">경품 ${passed.length}개를 예비 당첨자에게 넘겼어요. 새 당첨자에게 당첨 안내를 보내 주세요.</p>
+        <ul class="small">${passed.map((p) => `<li>${esc(names.get(p.fromParticipantId) || '당첨자')}님 → <strong>${esc(names.get(p.toParticipantId) || '예비 당첨자')}</strong>님 · ${kdate(p.claimDeadline)}까지</li>`).join('')}</ul>`);
+    } catch (err) {
+      panelMessage(box, false, `<p id="replace-result">${esc(err.message)}</p>`);
+    }
+  });
+}
+
 async function draw(m, e, endNow) {
   const box = m.querySelector('#draw');
   const enc = encodeURIComponent(e.eventId);
   try {
-    box.innerHTML = certificate(await get(`/api/events/${enc}/winners`), enc);
+    const w = await get(`/api/events/${enc}/winners`);
+    box.innerHTML = certificate(w, enc);
+    wirePrizes(box, e, w);
     return;
   } catch (err) { if (err.status !== 404 && err.status !== 409) { box.innerHTML = `<p class="muted">${esc(err.message)}</p>`; return; } }
   if (e.phase !== 'ENDED') {
@@ -209,6 +351,7 @@ async function draw(m, e, endNow) {
     try {
       const w = await post(`/api/events/${enc}/draw-winners`, { winnerCount: n('winnerCount'), reserveCount: n('reserveCount'), claimDays: n('claimDays'), applyStoreVisitBonus: form.applyStoreVisitBonus.checked });
       box.innerHTML = certificate(w, enc);
+      wirePrizes(box, e, w);
       toast('추첨을 마쳤습니다');
       participants(m, e.eventId, 0);
     } catch (err) {
@@ -216,6 +359,22 @@ async function draw(m, e, endNow) {
       showApiError(form, err, { PART_005: (x) => (/예비/.test(x.message) ? 'reserveCount' : /수령/.test(x.message) ? 'claimDays' : 'winnerCount') });
     }
   });
+}
+
+const KOREAN_CHANNELS = { URIDONGNETV: '우리동네TV', RINGOBIZ: '링고비즈', GINITV: '지니TV', INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오 채널' };
+
+/** What was measured after the draw (notices, visits at the counter, ROI), beside the estimates. */
+function measured(x, pct) {
+  if (!x) return '';
+  const visits = (x.visitsByChannel || []).filter((v) => v.storeVisits > 0)
+    .map((v) => `${esc(KOREAN_CHANNELS[v.channel] || '기타 경로')} ${num(v.storeVisits)}명`).join(', ');
+  return `<h3 id="measured-title">측정된 성과</h3><div class="kpis" id="measured">
+      <div class="kpi"><span class="value">${num(x.storeVisits)}명</span><span class="name">방문 확인 (쿠폰 사용)</span></div>
+      <div class="kpi"><span class="value">${x.roi == null ? '집계 중' : pct(x.roi)}</span><span class="name">측정 ROI</span></div>
+      <div class="kpi"><span class="value">${num(x.noticesSent)} / ${num(x.noticesDelivered)} / ${num(x.noticesFailed)}</span><span class="name">안내 발송 / 도착 / 실패</span></div>
+      <div class="kpi"><span class="value">${won(x.revenue)}</span><span class="name">측정 매출 (방문 1회 ${won(x.spendPerVisit)})</span></div></div>
+    ${visits ? `<p class="small">채널별 방문: ${visits}</p>` : ''}
+    <p class="small muted" id="measured-formula">${esc(x.formula || '')}<br>${x.roi == null ? '쿠폰이 한 장 이상 사용되면 계산돼요.' : `이번 이벤트: (${won(x.revenue)} − ${won(x.investment)}) ÷ ${won(x.investment)} × 100 = ${pct(x.roi)}`}</p>`;
 }
 
 async function analytics(m, id) {
@@ -237,6 +396,7 @@ async function analytics(m, id) {
       <div class="kpi"><span class="value">${num(s.totalViews)}</span><span class="name">총 노출</span></div>
       <div class="kpi"><span class="value">${pct(s.estimatedRoi)}</span><span class="name">예상 ROI (업종 평균 ${pct(s.industryAverageRoi)})</span></div>
       <div class="kpi"><span class="value">${won(s.expectedSalesIncrease)}</span><span class="name">예상 매출 증가</span></div></div>
+    ${measured(d.measured, pct)}
     <h3>채널별 참여자</h3><div class="chart">${barChart(channels.map((c) => ({ label: c.channelName || c.channel, value: c.participants })), { title: '채널별 참여자 수' })}</div>
     <h3>채널별 노출</h3><div class="chart">${barChart(channels.map((c) => ({ label: c.channelName || c.channel, value: c.views, color: '#2f80ed' })), { title: '채널별 노출 수' })}</div>
     <h3>시간대별 참여</h3><div class="chart">${lineChart((d.timeline || []).map((p) => ({ label: String(p.hour).slice(11, 13) + '시', value: p.participants })), { title: '시간대별 참여 추이' })}</div>

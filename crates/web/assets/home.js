@@ -32,6 +32,7 @@ export async function homeScreen() {
     </section>
     ${roi == null ? '' : `<p class="muted small">평균 예상 ROI ${esc(Math.round(Number(roi)))}%</p>`}
     <a class="button primary block" href="#/new">+ 새 이벤트 만들기</a>
+    <a class="button block" id="home-coupons" href="#/coupons" style="margin-top:8px">당첨 쿠폰 사용 처리</a>
     <section class="card" style="margin-top:12px" aria-labelledby="active-title">
       <div class="row spread"><h2 id="active-title">진행중인 이벤트</h2><a href="#/events?status=ACTIVE">전체 보기</a></div>
       ${active.length ? `<ul class="list">${active.map(eventItem).join('')}</ul>` : '<p class="empty">진행중인 이벤트가 없습니다. 첫 이벤트를 만들어 보세요!</p>'}

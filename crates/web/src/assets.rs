@@ -26,6 +26,9 @@ pub(crate) const ASSETS: &[(&str, &str, &str)] = &[
     ("detail.js", JS, include_str!("../assets/detail.js")),
     ("charts.js", JS, include_str!("../assets/charts.js")),
     ("entry.js", JS, include_str!("../assets/entry.js")),
+    ("coupons.js", JS, include_str!("../assets/coupons.js")),
+    // Loaded by coupons.js only, when the browser has no BarcodeDetector.
+    ("jsqr.js", JS, include_str!("../assets/jsqr.js")),
 ];
 
 const CSS: &str = "text/css; charset=utf-8";

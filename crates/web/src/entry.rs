@@ -264,7 +264,7 @@ pub(crate) fn render(view: &EntryView, event_id: &str, channel: &str, today: Nai
     })
 }
 
-fn message(status: StatusCode, title: &str, text: &str) -> Response {
+pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
     let body = fill(MESSAGE_HTML, |name| match name {
         "title" => Some(html::escape(title)),
         "text" => Some(html::escape(text)),
@@ -273,7 +273,7 @@ fn message(status: StatusCode, title: &str, text: &str) -> Response {
     page_response(status, body)
 }
 
-fn page_response(status: StatusCode, body: String) -> Response {
+pub(crate) fn page_response(status: StatusCode, body: String) -> Response {
     (
         status,
         [

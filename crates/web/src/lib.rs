@@ -1,12 +1,14 @@
-//! The product's face: the owner's mobile web app (`/`) and the customers'
-//! entry page (`/e/{eventId}`), in Korean. Every asset is compiled into the
-//! binary, so `kem serve` needs no front-end build step and no CDN.
+//! The product's face: the owner's mobile web app (`/`), the customers'
+//! entry page (`/e/{eventId}`) and the winners' claim page (`/c/{code}`), in
+//! Korean. Every asset is compiled into the binary, so `kem serve` needs no
+//! front-end build step and no CDN.
 //!
 //! The owner app is an HTML shell plus small vanilla ES modules that call the
 //! JSON API with the owner's bearer token; the entry page is rendered on the
 //! server from the participation service's public `entry-info`.
 
 mod assets;
+mod claim;
 mod entry;
 mod html;
 mod qr;
@@ -68,5 +70,6 @@ pub fn router(settings: &Settings, api_base: &str) -> Router {
         .route("/e/{event_id}", get(entry::page))
         .route("/e/{event_id}/qr.svg", get(qr::svg))
         .route("/e/{event_id}/qr.png", get(qr::png))
+        .route("/c/{code}", get(claim::page))
         .with_state(state)
 }

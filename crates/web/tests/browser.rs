@@ -512,6 +512,8 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
         )
         .await;
 
+    prizes(b, narrow, &event_id).await;
+
     // The entry page: ended, the seal folded away, the proof linked.
     b.go(&entry).await;
     b.text_contains("#phase", "종료").await;
@@ -559,6 +561,30 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     }
     assert!(counted, "the dashboard counts the three entries");
     b.shot("dashboard", Some("#anal-title")).await;
+    // Measured beside the estimates: the redeemed coupon is one store visit.
+    let mut visits = String::new();
+    for _ in 0..40 {
+        b.go(&format!("/#/events/{event_id}?r={}", b.n)).await;
+        visits = b.text_contains("#measured", "방문 확인").await;
+        if visits.contains("1명") && !visits.contains("집계 중") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        visits.contains("1명") && !visits.contains("집계 중"),
+        "{visits}"
+    );
+    b.text_contains("#measured-formula", "측정 ROI =").await;
+    b.shot("dashboard-measured", Some("#measured-title")).await;
+    narrow
+        .look(
+            &format!("/#/events/{event_id}"),
+            "#measured",
+            Some("#measured-title"),
+            "dashboard-measured",
+        )
+        .await;
     b.shot("dashboard-charts", Some("#analytics .chart svg"))
         .await;
 
@@ -575,4 +601,171 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     b.click("#logout").await;
     b.find("#login").await;
     (event_id, email)
+}
+
+/// The bearer token of the signed-in owner, for API calls from the page.
+const AUTH: &str =
+    "const t = sessionStorage.getItem('kem.token') || localStorage.getItem('kem.token');";
+
+/// After the draw (issue 13): the winner's claim page, 당첨 안내 by SMS right
+/// away (the messaging sandbox receives it), the counter redeems the coupon
+/// by typed code (then again: already used), and the owner reads the full
+/// contacts.
+async fn prizes(b: &mut Browser, narrow: &mut Browser, event_id: &str) {
+    let detail = format!("/#/events/{event_id}");
+    b.go(&format!("{detail}?r={}", b.n)).await;
+    let list = b.text_contains("#winners", "쿠폰 사용 전").await;
+    assert!(list.contains("안내 전"), "{list}");
+    b.shot("winners-states", Some("#winners")).await;
+    let code = b
+        .js(&format!("{AUTH} return fetch('/api/events/{event_id}/winners', {{headers: {{Authorization: 'Bearer ' + t}}}}).then((r) => r.json()).then((w) => w.winners[0].couponCode);"), vec![])
+        .await
+        .as_str()
+        .expect("coupon code")
+        .to_string();
+    assert_eq!(code.len(), 20, "{code}");
+
+    // The winner's phone: the claim page, usable, with the QR and the code.
+    let claim = format!("/c/{code}");
+    for phone in [&mut *b, &mut *narrow] {
+        phone.go(&claim).await;
+        phone.text_contains("#claim-status", "사용 가능").await;
+        phone.text_contains("#claim-store", "행복한 카페").await;
+        phone.text_contains("#claim-deadline", "까지").await;
+        phone.find("#claim-qr svg").await;
+        let shown = phone.text_contains("#claim-code", "").await;
+        assert_eq!(
+            shown.split_whitespace().collect::<String>(),
+            code.replace('-', "")
+        );
+        phone.fits("claim page").await;
+        phone.shot(&format!("{}-claim", phone.width), None).await;
+    }
+    b.go("/c/ABCDEF-GHJKMN-PQRSTU").await;
+    b.text_contains("h1", "쿠폰을 찾을 수 없습니다").await;
+    b.fits("unknown coupon").await;
+    b.shot("claim-unknown", None).await;
+
+    // 당첨 안내 by SMS, now (before the redemption: a used coupon is not
+    // announced); the messaging sandbox receives it with the claim link.
+    b.go(&format!("{detail}?r={}", b.n)).await;
+    b.click("#notify-open").await;
+    b.find("#notify-dialog[open]").await;
+    b.shot("notify-dialog", None).await;
+    b.click("#ch-sms").await;
+    b.click("#notify-now").await;
+    b.text_contains("#notify-result", "당첨 안내를 보내고 있어요")
+        .await;
+    b.shot("notify-sent", Some("#prize-actions")).await;
+    let mut received = Value::Null;
+    for _ in 0..60 {
+        received = b
+            .js(
+                "return fetch('/sandbox/messages').then((r) => r.json());",
+                vec![],
+            )
+            .await;
+        // A notice longer than an SMS goes out as LMS.
+        let hit = received["messages"].as_array().is_some_and(|ms| {
+            ms.iter().any(|m| {
+                (m["kind"] == "SMS" || m["kind"] == "LMS")
+                    && m["text"]
+                        .as_str()
+                        .is_some_and(|t| t.contains(&code) || t.contains(&code.replace('-', "")))
+            })
+        });
+        if hit {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        received = Value::Null;
+    }
+    assert!(
+        !received.is_null(),
+        "the sandbox received the SMS with the claim link"
+    );
+    // The list follows the notice: 안내 보냄, then 안내 도착.
+    let mut told = String::new();
+    for _ in 0..60 {
+        told = b.text_contains("#winners", "").await;
+        if told.contains("안내 보냄") || told.contains("안내 도착") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        told.contains("안내 보냄") || told.contains("안내 도착"),
+        "{told}"
+    );
+    b.shot("notify-states", Some("#winners")).await;
+    narrow.go(&format!("{detail}?r={}", narrow.n)).await;
+    narrow.find("#winners").await;
+    narrow.click("#notify-open").await;
+    narrow.find("#notify-dialog[open]").await;
+    narrow.fits("notice dialog").await;
+    narrow.shot("360-notify-dialog", None).await;
+    narrow.click("#notify-dialog button[value=cancel]").await;
+    narrow.fits("winners after notice").await;
+    narrow.shot("360-notify-states", Some("#winners")).await;
+
+    // The counter: typed in lower case with spaces, redeemed once.
+    for phone in [&mut *b, &mut *narrow] {
+        phone.go("/#/coupons").await;
+        phone.find("#redeem-form").await;
+        phone.fits("coupon screen").await;
+        phone.shot(&format!("{}-coupons", phone.width), None).await;
+    }
+    narrow.fill("#couponCode", "k7m3qx").await;
+    narrow.click("#redeem").await;
+    narrow.text_contains("#couponCode-error", "18자리").await;
+    narrow.fill("#couponCode", "ABCDEF GHJKMN PQRSTU").await;
+    narrow.click("#redeem").await;
+    narrow
+        .text_contains("#redeem-result", "찾을 수 없어요")
+        .await;
+    narrow.fits("unknown code").await;
+    narrow.shot("360-coupons-unknown", None).await;
+    b.fill("#couponCode", &code.to_lowercase().replace('-', " "))
+        .await;
+    b.click("#redeem").await;
+    let done = b.text_contains("#redeem-result", "사용 처리했어요").await;
+    assert!(done.contains("드리면 됩니다"), "{done}");
+    b.shot("coupons-redeemed", None).await;
+    b.fill("#couponCode", &code).await;
+    b.click("#redeem").await;
+    let again = b.text_contains("#redeem-result", "이미 사용한 쿠폰").await;
+    assert!(again.contains("에 사용 처리된 쿠폰"), "says when: {again}");
+    b.shot("coupons-again", None).await;
+    narrow.fill("#couponCode", &code).await;
+    narrow.click("#redeem").await;
+    narrow
+        .text_contains("#redeem-result", "이미 사용한 쿠폰")
+        .await;
+    narrow.fits("already used").await;
+    narrow.shot("360-coupons-again", None).await;
+    narrow.go(&claim).await;
+    narrow.text_contains("#claim-status", "사용 완료 (").await;
+    narrow.shot("360-claim-redeemed", None).await;
+
+    // Full contacts only after a tap that says the view is recorded.
+    for phone in [&mut *b, &mut *narrow] {
+        phone.go(&format!("{detail}?r={}", phone.n)).await;
+        phone.text_contains("#winners", "경품 수령 완료").await;
+        phone.click("#contacts-open").await;
+        phone.text_contains("#contacts-consent", "기록").await;
+        phone
+            .shot(
+                &format!("{}-contacts-consent", phone.width),
+                Some("#prize-actions"),
+            )
+            .await;
+        phone.click("#contacts-show").await;
+        let contacts = phone.text_contains("#contacts", "010-").await;
+        assert!(contacts.contains("예비 1순위"), "{contacts}");
+        phone.find("#contacts a.tel[href^='tel:010']").await;
+        phone.fits("contacts").await;
+        phone
+            .shot(&format!("{}-contacts", phone.width), Some("#prize-actions"))
+            .await;
+    }
 }

@@ -3,6 +3,8 @@
 //! public event data (and says so in Korean for an unknown id), and the QR
 //! codes carry the per-channel entry links.
 
+use serde_json::json;
+
 use crate::support::{journey, spawn};
 
 const LIMIT: usize = 300 * 1024;
@@ -130,5 +132,85 @@ async fn a_published_event_has_an_entry_page_and_channel_qr_codes() {
         .as_str()
         .expect("message")
         .contains("채널"));
+    t.app.stop().await.expect("stop");
+}
+
+#[tokio::test]
+async fn a_winners_coupon_has_a_korean_claim_page_and_unknown_codes_a_korean_404() {
+    let t = spawn().await;
+    let (token, user) = t.owner().await;
+    let id = journey::ready_draft(&t, &token, user, &["INSTAGRAM"]).await;
+    let a = t
+        .post(
+            &format!("/api/events/{id}/publish"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "publish: {}", a.body);
+    let body = json!({"name": "김당첨", "phoneNumber": "010-5555-0001", "agreePrivacy": true});
+    let a = t
+        .post(&format!("/api/events/{id}/participate"), None, body)
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let a = t
+        .post(&format!("/api/events/{id}/end"), Some(&token), json!({}))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = t
+        .post(
+            &format!("/api/events/{id}/draw-winners"),
+            Some(&token),
+            json!({"winnerCount": 1, "claimDays": 7}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let code = a.body["winners"][0]["couponCode"]
+        .as_str()
+        .expect("coupon code")
+        .to_string();
+
+    // Typed any way, the page shows the store, the prize, the status and the code.
+    for path in [
+        format!("/c/{code}"),
+        format!("/c/{}", code.replace('-', "").to_lowercase()),
+    ] {
+        let (status, kind, body) = fetch(&t, &path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(kind.starts_with("text/html"), "{kind}");
+        let html = String::from_utf8(body).expect("utf-8");
+        assert!(html.contains("사용 가능") && html.contains("카운터에서 이 화면을 보여 주세요"));
+        assert!(html.contains("까지</dd>") && html.contains("<svg"));
+        for group in code.split('-') {
+            assert!(html.contains(&format!("<span>{group}</span>")), "{group}");
+        }
+        assert!(
+            !html.contains("김당첨") && !html.contains("5555"),
+            "nothing personal"
+        );
+    }
+    let a = t
+        .post(
+            &format!("/api/coupons/{code}/redeem"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let (_, _, body) = fetch(&t, &format!("/c/{code}")).await;
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(
+        html.contains("사용 완료 (") && !html.contains("<svg"),
+        "{html}"
+    );
+
+    for path in ["/c/ABCDEF-GHJKMN-PQRSTU", "/c/%3Cscript%3E", "/c/x"] {
+        let (status, kind, body) = fetch(&t, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(kind.starts_with("text/html"), "{kind}");
+        let html = String::from_utf8(body).expect("utf-8");
+        assert!(html.contains("쿠폰을 찾을 수 없습니다"), "{html}");
+        assert!(!html.contains("<script>"));
+    }
     t.app.stop().await.expect("stop");
 }
