@@ -41,9 +41,9 @@ impl Channel {
             Channel::Uridongnetv => "우리동네TV",
             Channel::Ringobiz => "링고비즈",
             Channel::Ginitv => "지니TV",
-            Channel::Instagram => "Instagram",
-            Channel::Naver => "Naver Blog",
-            Channel::Kakao => "Kakao Channel",
+            Channel::Instagram => "인스타그램",
+            Channel::Naver => "네이버 블로그",
+            Channel::Kakao => "카카오톡 채널",
         }
     }
 

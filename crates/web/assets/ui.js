@@ -37,10 +37,10 @@ export const OBJECTIVES = [
 ];
 export const CHANNELS = {
   URIDONGNETV: '우리동네TV', RINGOBIZ: '링고비즈', GINITV: '지니TV',
-  INSTAGRAM: 'Instagram', NAVER: 'Naver Blog', KAKAO: 'Kakao Channel',
+  INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오톡 채널',
 };
 export const STYLES = { SIMPLE: '심플', FANCY: '화려한', TRENDY: '트렌디' };
-export const PLATFORMS = { INSTAGRAM: 'Instagram', NAVER: 'Naver', KAKAO: 'Kakao' };
+export const PLATFORMS = { INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오톡' };
 
 export function badge(status) {
   return `<span class="badge ${esc(status)}">${esc(STATUS[status] || status)}</span>`;
