@@ -42,9 +42,11 @@ pub struct MeasuredView {
     pub notices_sent: i64,
     pub notices_delivered: i64,
     pub notices_failed: i64,
+    /// Winners who opened their claim page.
+    pub claims: i64,
     /// Coupons redeemed: winners who came to the store.
     pub store_visits: i64,
-    /// Store visits per entry channel.
+    /// Claims and store visits per entry channel.
     pub visits_by_channel: Vec<ChannelVisits>,
     pub spend_per_visit: i64,
     /// Store visits × spend per visit, in won.
@@ -61,6 +63,7 @@ pub struct MeasuredView {
 #[serde(rename_all = "camelCase")]
 pub struct ChannelVisits {
     pub channel: String,
+    pub claims: i64,
     pub store_visits: i64,
 }
 
@@ -282,13 +285,15 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
         notices_sent: t.notices_sent,
         notices_delivered: t.notices_delivered,
         notices_failed: t.notices_failed,
+        claims: t.claims,
         store_visits: t.redemptions,
         visits_by_channel: s
             .entries
             .iter()
-            .filter(|e| e.redemptions > 0)
+            .filter(|e| e.redemptions > 0 || e.claims > 0)
             .map(|e| ChannelVisits {
                 channel: e.channel.clone(),
+                claims: e.claims,
                 store_visits: e.redemptions,
             })
             .collect(),

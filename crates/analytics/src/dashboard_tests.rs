@@ -19,6 +19,7 @@ fn entries(channel: &str, participants: i64, visitors: i64, consents: i64) -> Ch
         store_visitors: visitors,
         marketing_consents: consents,
         redemptions: 0,
+        claims: 0,
     }
 }
 
@@ -68,6 +69,7 @@ fn snapshot() -> Snapshot {
             notices_sent: 0,
             notices_delivered: 0,
             notices_failed: 0,
+            claims: 0,
         },
         entries: vec![
             entries("DIRECT", 1, 1, 0),
@@ -227,6 +229,8 @@ fn measured_roi_waits_for_a_redemption_then_counts_visits_by_channel() {
     s.totals.notices_delivered = 2;
     s.totals.notices_failed = 1;
     s.entries[1].redemptions = 2;
+    s.entries[1].claims = 3;
+    s.totals.claims = 3;
     let d = event_dashboard(&s);
     let m = &d.measured;
     assert_eq!(
@@ -236,10 +240,12 @@ fn measured_roi_waits_for_a_redemption_then_counts_visits_by_channel() {
     assert_eq!(m.revenue, 2 * m.spend_per_visit);
     assert_eq!(m.investment, d.roi.investment.total);
     assert_eq!(m.roi, crate::domain::roi_pct(m.revenue, m.investment));
+    assert_eq!(m.claims, 3);
     assert_eq!(
         m.visits_by_channel,
         vec![ChannelVisits {
             channel: "INSTAGRAM".into(),
+            claims: 3,
             store_visits: 2
         }]
     );

@@ -10,8 +10,9 @@ use platform::{
 mod entries;
 
 use crate::store_sql::{
-    ADD_AFTER_DRAW, ENTRY_PG, UPSERT_CHANNEL_ENTRY, UPSERT_CHANNEL_REDEMPTION, UPSERT_DISTRIBUTED,
-    UPSERT_EVENT, UPSERT_HOUR, UPSERT_STATS, UPSERT_TOTALS,
+    ADD_AFTER_DRAW, ENTRY_PG, UPSERT_CHANNEL_CLAIM, UPSERT_CHANNEL_ENTRY,
+    UPSERT_CHANNEL_REDEMPTION, UPSERT_DISTRIBUTED, UPSERT_EVENT, UPSERT_HOUR, UPSERT_STATS,
+    UPSERT_TOTALS,
 };
 
 /// An event as `EventPublished` described it.
@@ -54,6 +55,8 @@ pub struct Totals {
     pub notices_sent: i64,
     pub notices_delivered: i64,
     pub notices_failed: i64,
+    /// Winners who opened their claim page.
+    pub claims: i64,
 }
 
 /// Entries that came through one channel (or `DIRECT`).
@@ -65,6 +68,8 @@ pub struct ChannelEntries {
     pub marketing_consents: i64,
     /// Coupons redeemed by winners who came through this channel.
     pub redemptions: i64,
+    /// Claim pages opened by winners who came through this channel.
+    pub claims: i64,
 }
 
 /// One channel's distribution outcome and latest reported figures.
@@ -125,6 +130,11 @@ pub enum Fact {
         event_id: String,
         channel: String,
     },
+    /// A winner opened the claim page (once per coupon).
+    Claimed {
+        event_id: String,
+        channel: String,
+    },
     /// A winner notice reached `status` (`SENT`, `DELIVERED` or `FAILED`).
     Notice {
         event_id: String,
@@ -142,6 +152,7 @@ impl Fact {
             | Fact::Distributed { event_id, .. }
             | Fact::Stats { event_id, .. }
             | Fact::Redeemed { event_id, .. }
+            | Fact::Claimed { event_id, .. }
             | Fact::Notice { event_id, .. } => event_id,
         }
     }
@@ -272,6 +283,13 @@ impl AnalyticsStore {
                         .execute(&mut *tx)
                         .await?;
                 }
+                Fact::Claimed { event_id, channel } => {
+                    sqlx::query(UPSERT_CHANNEL_CLAIM)
+                        .bind(event_id)
+                        .bind(channel)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Fact::Notice { .. } => {}
                 Fact::Stats { event_id, channel, views, clicks, calls, at } => {
                     sqlx::query(UPSERT_STATS)
@@ -295,22 +313,24 @@ impl AnalyticsStore {
                 .execute(&mut *tx)
                 .await?;
             let after_draw = match fact {
-                Fact::Redeemed { .. } => Some([1, 0, 0, 0]),
+                Fact::Redeemed { .. } => Some([1, 0, 0, 0, 0]),
+                Fact::Claimed { .. } => Some([0, 0, 0, 0, 1]),
                 Fact::Notice { status, .. } => match status.as_str() {
-                    "SENT" => Some([0, 1, 0, 0]),
-                    "DELIVERED" => Some([0, 0, 1, 0]),
-                    "FAILED" => Some([0, 0, 0, 1]),
+                    "SENT" => Some([0, 1, 0, 0, 0]),
+                    "DELIVERED" => Some([0, 0, 1, 0, 0]),
+                    "FAILED" => Some([0, 0, 0, 1, 0]),
                     _ => None,
                 },
                 _ => None,
             };
-            if let Some([redeemed, sent, delivered, failed]) = after_draw {
+            if let Some([redeemed, sent, delivered, failed, claimed]) = after_draw {
                 sqlx::query(ADD_AFTER_DRAW)
                     .bind(fact.event_id())
                     .bind(redeemed)
                     .bind(sent)
                     .bind(delivered)
                     .bind(failed)
+                    .bind(claimed)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -338,7 +358,7 @@ impl AnalyticsStore {
         let snapshot = with_db!(&self.db, pool => {
             let totals: Option<Totals> = sqlx::query_as(
                 "SELECT participants, store_visitors, marketing_consents, ended_at, version, \
-                 redemptions, notices_sent, notices_delivered, notices_failed \
+                 redemptions, notices_sent, notices_delivered, notices_failed, claims \
                  FROM event_totals WHERE event_id = $1",
             )
             .bind(event_id)
@@ -356,7 +376,7 @@ impl AnalyticsStore {
                 None => None,
                 Some(info) => {
                     let entries: Vec<ChannelEntries> = sqlx::query_as(
-                        "SELECT channel, participants, store_visitors, marketing_consents, redemptions \
+                        "SELECT channel, participants, store_visitors, marketing_consents, redemptions, claims \
                          FROM channel_participants WHERE event_id = $1 ORDER BY channel",
                     )
                     .bind(event_id)

@@ -78,7 +78,12 @@ pub const UPSERT_CHANNEL_REDEMPTION: &str = "INSERT INTO channel_participants (e
      ON CONFLICT (event_id, channel) DO UPDATE SET \
      redemptions = channel_participants.redemptions + 1";
 
-/// After the draw: $2 redemptions, $3 notices sent, $4 delivered, $5 failed to add.
+/// A claim page opened, under its holder's entry channel.
+pub const UPSERT_CHANNEL_CLAIM: &str = "INSERT INTO channel_participants (event_id, channel, \
+     participants, store_visitors, marketing_consents, claims) VALUES ($1, $2, 0, 0, 0, 1) \
+     ON CONFLICT (event_id, channel) DO UPDATE SET claims = channel_participants.claims + 1";
+
+/// After the draw: $2 redemptions, $3 notices sent, $4 delivered, $5 failed, $6 claims to add.
 pub const ADD_AFTER_DRAW: &str = "UPDATE event_totals SET redemptions = redemptions + $2, \
      notices_sent = notices_sent + $3, notices_delivered = notices_delivered + $4, \
-     notices_failed = notices_failed + $5 WHERE event_id = $1";
+     notices_failed = notices_failed + $5, claims = claims + $6 WHERE event_id = $1";

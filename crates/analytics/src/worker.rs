@@ -17,7 +17,8 @@ use contracts::{
     channels::Channel,
     distribution::DistributionCompleted,
     messages::{
-        CouponRedeemed, EventEnded, EventPublished, ParticipantRegistered, WinnerNoticeUpdated,
+        CouponClaimed, CouponRedeemed, EventEnded, EventPublished, ParticipantRegistered,
+        WinnerNoticeUpdated,
     },
     topics,
 };
@@ -116,6 +117,10 @@ fn fact(event_type: &str, payload: &str) -> Option<Fact> {
             })
         }
         "CouponRedeemed" => parse::<CouponRedeemed>(payload).map(|m| Fact::Redeemed {
+            channel: domain::entry_channel(m.channel.as_deref()).to_string(),
+            event_id: m.event_id,
+        }),
+        "CouponClaimed" => parse::<CouponClaimed>(payload).map(|m| Fact::Claimed {
             channel: domain::entry_channel(m.channel.as_deref()).to_string(),
             event_id: m.event_id,
         }),

@@ -210,6 +210,27 @@ impl BusMessage for CouponRedeemed {
     }
 }
 
+/// Published on `participant-topic` the first time a winner opens their
+/// claim page: the prize was claimed. No personal data.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CouponClaimed {
+    pub event_id: String,
+    pub participant_id: String,
+    pub prize_rank: i64,
+    /// The entry channel of the holder, when known.
+    pub channel: Option<String>,
+    pub claimed_at: String,
+}
+
+impl BusMessage for CouponClaimed {
+    const EVENT_TYPE: &'static str = "CouponClaimed";
+    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
+    fn key(&self) -> String {
+        self.event_id.clone()
+    }
+}
+
 /// Published on `participant-topic` when a winner notice changes state
 /// (`SENT`, `DELIVERED`, `FAILED`). No personal data.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

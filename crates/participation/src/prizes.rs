@@ -4,7 +4,7 @@
 //! passing to the reserves.
 
 use chrono::{DateTime, Utc};
-use contracts::messages::{rfc3339, CouponRedeemed, Envelope};
+use contracts::messages::{rfc3339, CouponClaimed, CouponRedeemed, Envelope};
 
 use crate::{
     coupon::CouponCode,
@@ -68,6 +68,25 @@ impl ParticipationService {
             .event(&coupon.event_id)
             .await?
             .ok_or(PartError::UnknownCoupon)?;
+        let now = self.clock.now();
+        if coupon.claimed_at.is_none() && coupon_status(&coupon, now) == "USABLE" {
+            // The winner opened the page: the prize is claimed (counted once).
+            let claimed = self
+                .store
+                .claim(code.as_str(), now, |row, channel| {
+                    Envelope::wrap(&CouponClaimed {
+                        event_id: row.event_id.clone(),
+                        participant_id: row.participant_id.clone(),
+                        prize_rank: row.prize_rank,
+                        channel,
+                        claimed_at: rfc3339(now),
+                    })
+                })
+                .await?;
+            if let Some((_, message)) = claimed {
+                self.outbox.send(std::slice::from_ref(&message)).await;
+            }
+        }
         Ok(CouponInfo {
             coupon_code: code.display(),
             event_id: coupon.event_id.clone(),

@@ -361,15 +361,14 @@ async function draw(m, e, endNow) {
   });
 }
 
-const KOREAN_CHANNELS = { URIDONGNETV: '우리동네TV', RINGOBIZ: '링고비즈', GINITV: '지니TV', INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오 채널' };
-
 /** What was measured after the draw (notices, visits at the counter, ROI), beside the estimates. */
 function measured(x, pct) {
   if (!x) return '';
   const visits = (x.visitsByChannel || []).filter((v) => v.storeVisits > 0)
-    .map((v) => `${esc(KOREAN_CHANNELS[v.channel] || '기타 경로')} ${num(v.storeVisits)}명`).join(', ');
+    .map((v) => `${esc(CHANNELS[v.channel] || '기타 경로')} ${num(v.storeVisits)}명`).join(', ');
   return `<h3 id="measured-title">측정된 성과</h3><div class="kpis" id="measured">
       <div class="kpi"><span class="value">${num(x.storeVisits)}명</span><span class="name">방문 확인 (쿠폰 사용)</span></div>
+      <div class="kpi"><span class="value">${num(x.claims)}명</span><span class="name">쿠폰 확인 (당첨 페이지 열람)</span></div>
       <div class="kpi"><span class="value">${x.roi == null ? '집계 중' : pct(x.roi)}</span><span class="name">측정 ROI</span></div>
       <div class="kpi"><span class="value">${num(x.noticesSent)} / ${num(x.noticesDelivered)} / ${num(x.noticesFailed)}</span><span class="name">안내 발송 / 도착 / 실패</span></div>
       <div class="kpi"><span class="value">${won(x.revenue)}</span><span class="name">측정 매출 (방문 1회 ${won(x.spendPerVisit)})</span></div></div>

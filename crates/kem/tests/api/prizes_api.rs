@@ -108,12 +108,16 @@ async fn each_winner_gets_a_coupon_redeemed_once_by_the_owner_before_the_deadlin
             )
             .await;
         measured = d.body["measured"].clone();
-        if measured["storeVisits"] == 1 {
+        if measured["storeVisits"] == 1 && measured["claims"] == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(measured["storeVisits"], 1, "{measured}");
+    assert_eq!(
+        measured["claims"], 1,
+        "the claim page opened (twice) counts once: {measured}"
+    );
     assert!(measured["roi"].is_number(), "{measured}");
     assert_eq!(measured["revenue"], measured["spendPerVisit"]);
 

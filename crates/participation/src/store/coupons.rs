@@ -21,10 +21,12 @@ pub struct CouponRow {
     pub redeemed_by: Option<i64>,
     pub passed_at: Option<DateTime<Utc>>,
     pub replaces_code: Option<String>,
+    /// When the holder first opened the claim page.
+    pub claimed_at: Option<DateTime<Utc>>,
 }
 
 const COUPON_COLUMNS: &str = "code, event_id, participant_id, prize_rank, issued_at, \
-     claim_deadline, redeemed_at, redeemed_by, passed_at, replaces_code";
+     claim_deadline, redeemed_at, redeemed_by, passed_at, replaces_code, claimed_at";
 
 /// A coupon to issue.
 #[derive(Debug, Clone)]
@@ -97,9 +99,37 @@ impl ParticipationStore {
              AND redeemed_at IS NULL AND passed_at IS NULL AND claim_deadline > $2 \
              RETURNING {COUPON_COLUMNS}"
         );
+        self.mark(&sql, code, now, Some(owner_id), message).await
+    }
+
+    /// Marks the coupon claimed (its page first opened) at `now`, with its
+    /// message; `None` when it was claimed before.
+    pub async fn claim(
+        &self,
+        code: &str,
+        now: DateTime<Utc>,
+        message: impl Fn(&CouponRow, Option<String>) -> Envelope,
+    ) -> Result<Option<(CouponRow, Envelope)>, StoreError> {
+        let sql = format!(
+            "UPDATE coupons SET claimed_at = $2 WHERE code = $1 AND claimed_at IS NULL \
+             AND $3 IS NULL RETURNING {COUPON_COLUMNS}"
+        );
+        self.mark(&sql, code, now, None, message).await
+    }
+
+    /// One conditional update of a coupon (`$1` code, `$2` now, `$3` owner)
+    /// and its message, built with the holder's entry channel, in one transaction.
+    async fn mark(
+        &self,
+        sql: &str,
+        code: &str,
+        now: DateTime<Utc>,
+        owner_id: Option<i64>,
+        message: impl Fn(&CouponRow, Option<String>) -> Envelope,
+    ) -> Result<Option<(CouponRow, Envelope)>, StoreError> {
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
-            let Some(row) = sqlx::query_as::<_, CouponRow>(&sql)
+            let Some(row) = sqlx::query_as::<_, CouponRow>(sql)
                 .bind(code)
                 .bind(now)
                 .bind(owner_id)
