@@ -18,14 +18,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     domain::{Entry, EntryError, EntryInput},
-    draw::Verification,
-    drawing::{DrawRequest, DEFAULT_CLAIM_DAYS},
     service::{PartError, ParticipationService},
     store::{Closed, ParticipantFilter},
-    views::{
-        CouponInfo, DrawProof, EntryInfo, EntryReceipt, Page, ParticipantView, PassedView,
-        Redeemed, WinnerContacts, WinnersView,
-    },
+    views::{EntryInfo, EntryReceipt, Page, ParticipantView},
     ParticipationConfig,
 };
 
@@ -37,23 +32,18 @@ pub struct Shared {
 
 type AppState = Arc<Shared>;
 
+mod draw;
+mod prizes;
+
 pub fn router(shared: AppState) -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(participate))
         .routes(routes!(entry_info))
         .routes(routes!(participants))
         .routes(routes!(participants_csv))
-        .routes(routes!(draw_winners))
-        .routes(routes!(winners))
-        .routes(routes!(verify_draw))
-        .routes(routes!(draw_proof))
-        .routes(routes!(refresh_entry_state))
-        .routes(routes!(coupon_info))
-        .routes(routes!(redeem_coupon))
-        .routes(routes!(winner_contacts))
-        .routes(routes!(pass_unclaimed))
-        .routes(routes!(notify_winners))
-        .with_state(shared)
+        .with_state(shared.clone())
+        .merge(draw::router(shared.clone()))
+        .merge(prizes::router(shared))
 }
 
 impl From<PartError> for ApiError {
@@ -183,7 +173,7 @@ fn not_accepting_message(closed: &Closed) -> String {
 }
 
 /// Event ids are ours and short; anything longer is no event of ours.
-fn event_id(id: String) -> Result<String, ApiError> {
+pub(crate) fn event_id(id: String) -> Result<String, ApiError> {
     if id.is_empty() || id.len() > 64 {
         return Err(PartError::UnknownEvent.into());
     }
@@ -386,272 +376,4 @@ async fn participants_csv(
         ],
         bytes,
     ))
-}
-
-/// The draw request. Counts are read loosely so that a wrong type gets PART_005.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DrawWinnersRequest {
-    #[schema(value_type = i64, example = 3)]
-    pub winner_count: Option<serde_json::Value>,
-    /// 예비 당첨자, drawn after the winners (default 0).
-    #[schema(value_type = Option<i64>, example = 2)]
-    pub reserve_count: Option<serde_json::Value>,
-    /// Store visitors weigh 2 instead of 1.
-    pub apply_store_visit_bonus: Option<bool>,
-    /// Days winners have to claim the prize (default 14, 1–90).
-    #[schema(value_type = Option<i64>, example = 14)]
-    pub claim_days: Option<serde_json::Value>,
-}
-
-/// An optional whole number of the draw request, or PART_005 naming it.
-fn count(value: Option<&serde_json::Value>, default: i64, name: &str) -> Result<i64, ApiError> {
-    match value {
-        None | Some(serde_json::Value::Null) => Ok(default),
-        Some(v) => v.as_i64().ok_or_else(|| {
-            PartError::InvalidWinnerCount(format!("{name}는 정수여야 합니다")).into()
-        }),
-    }
-}
-
-/// Draw the winners and reserves, once per event, after its end, with the
-/// seed committed to when entries closed (docs/design.md).
-#[utoipa::path(post, path = "/api/events/{id}/draw-winners", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")), request_body = DrawWinnersRequest,
-    responses(
-        (status = 200, body = WinnersView),
-        (status = 400, description = "PART_005 winnerCount not between 1 and the entries, reserves negative or too many, claimDays not 1–90", body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, description = "PART_003", body = ErrorBody),
-        (status = 404, description = "PART_404", body = ErrorBody),
-        (status = 409, description = "PART_004 already drawn, PART_013 the event has not ended", body = ErrorBody),
-    ))]
-async fn draw_winners(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-    ApiJson(req): ApiJson<DrawWinnersRequest>,
-) -> Result<Json<WinnersView>, ApiError> {
-    let id = event_id(id)?;
-    let winner_count = req
-        .winner_count
-        .as_ref()
-        .and_then(serde_json::Value::as_i64)
-        .ok_or_else(|| {
-            PartError::InvalidWinnerCount("winnerCount는 1 이상의 정수여야 합니다".into())
-        })?;
-    let request = DrawRequest {
-        winner_count,
-        reserve_count: count(req.reserve_count.as_ref(), 0, "reserveCount")?,
-        apply_store_visit_bonus: req.apply_store_visit_bonus.unwrap_or(false),
-        claim_days: count(req.claim_days.as_ref(), DEFAULT_CLAIM_DAYS, "claimDays")?,
-    };
-    Ok(Json(
-        shared
-            .service
-            .draw_winners(auth.user_id, &id, request)
-            .await?,
-    ))
-}
-
-/// The public proof of a draw: algorithm, seed commitment and seed, entry
-/// digest, the ordered `{participantId, weight}` list, winners and reserves.
-/// No personal data; `kem verify-draw URL` re-runs the draw from it.
-#[utoipa::path(get, path = "/api/events/{id}/draw-proof", tag = "participation",
-    params(("id" = String, Path, description = "event id")),
-    responses(
-        (status = 200, body = DrawProof),
-        (status = 404, description = "PART_404 unknown event, PART_012 not drawn yet", body = ErrorBody),
-    ))]
-async fn draw_proof(
-    State(shared): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<DrawProof>, ApiError> {
-    Ok(Json(shared.service.draw_proof(&event_id(id)?).await?))
-}
-
-/// The owner (or the event service on the owner's behalf, when the owner
-/// ends an event) has this service take the event service's word for the
-/// event's state now, so entries close at once.
-#[utoipa::path(post, path = "/api/events/{id}/entry-state/refresh", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")),
-    responses(
-        (status = 200, body = EntryInfo),
-        (status = 401, body = ErrorBody),
-        (status = 403, description = "PART_003", body = ErrorBody),
-        (status = 404, description = "PART_404", body = ErrorBody),
-    ))]
-async fn refresh_entry_state(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<EntryInfo>, ApiError> {
-    Ok(Json(
-        shared.service.refresh(auth.user_id, &event_id(id)?).await?,
-    ))
-}
-
-/// The event's winners (masked) and draw log.
-#[utoipa::path(get, path = "/api/events/{id}/winners", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")),
-    responses(
-        (status = 200, body = WinnersView),
-        (status = 403, body = ErrorBody),
-        (status = 404, description = "PART_404 unknown event, PART_012 not drawn yet", body = ErrorBody),
-    ))]
-async fn winners(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<WinnersView>, ApiError> {
-    Ok(Json(
-        shared.service.winners(auth.user_id, &event_id(id)?).await?,
-    ))
-}
-
-/// Re-runs the logged draw on the stored entries: does the digest still
-/// match, and does the seed give the same winners?
-#[utoipa::path(get, path = "/api/events/{id}/winners/verify", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")),
-    responses(
-        (status = 200, body = Verification),
-        (status = 403, body = ErrorBody),
-        (status = 404, description = "PART_404, PART_012", body = ErrorBody),
-    ))]
-async fn verify_draw(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<Verification>, ApiError> {
-    Ok(Json(
-        shared.service.verify(auth.user_id, &event_id(id)?).await?,
-    ))
-}
-
-/// What a winner's claim page shows: prize, store, deadline, status. Public
-/// (the code is the secret); nothing personal.
-#[utoipa::path(get, path = "/api/coupons/{code}", tag = "participation",
-    params(("code" = String, Path, description = "coupon code, with or without hyphens")),
-    responses(
-        (status = 200, body = CouponInfo),
-        (status = 404, description = "PART_017 no such coupon", body = ErrorBody),
-    ))]
-async fn coupon_info(
-    State(shared): State<AppState>,
-    ApiPath(code): ApiPath<String>,
-) -> Result<Json<CouponInfo>, ApiError> {
-    Ok(Json(shared.service.coupon_info(&code).await?))
-}
-
-/// Redeem a winner's coupon at the counter: the event's owner only, once,
-/// before the claim deadline.
-#[utoipa::path(post, path = "/api/coupons/{code}/redeem", tag = "participation", security(("bearer" = [])),
-    params(("code" = String, Path, description = "coupon code, with or without hyphens")),
-    responses(
-        (status = 200, body = Redeemed),
-        (status = 401, body = ErrorBody),
-        (status = 403, description = "PART_003 another owner's coupon", body = ErrorBody),
-        (status = 404, description = "PART_017 unknown or malformed code", body = ErrorBody),
-        (status = 409, description = "PART_014 redeemed already (the message says when), PART_015 past the claim deadline or passed to a reserve", body = ErrorBody),
-    ))]
-async fn redeem_coupon(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(code): ApiPath<String>,
-) -> Result<Json<Redeemed>, ApiError> {
-    Ok(Json(shared.service.redeem(auth.user_id, &code).await?))
-}
-
-/// Winners' and reserves' full contacts, for the event's owner, after the
-/// draw; every read is recorded (who, when) and listed.
-#[utoipa::path(get, path = "/api/events/{id}/winners/contacts", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")),
-    responses(
-        (status = 200, body = WinnerContacts),
-        (status = 401, body = ErrorBody), (status = 403, description = "PART_003", body = ErrorBody),
-        (status = 404, description = "PART_404, PART_012 not drawn yet", body = ErrorBody),
-    ))]
-async fn winner_contacts(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<WinnerContacts>, ApiError> {
-    Ok(Json(
-        shared
-            .service
-            .contacts(auth.user_id, &event_id(id)?)
-            .await?,
-    ))
-}
-
-/// After the claim deadline: each unclaimed prize passes to the next reserve
-/// in drawn order, with a new coupon.
-#[utoipa::path(post, path = "/api/events/{id}/winners/replace", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")),
-    responses(
-        (status = 200, body = Vec<PassedView>),
-        (status = 401, body = ErrorBody), (status = 403, description = "PART_003", body = ErrorBody),
-        (status = 404, description = "PART_404, PART_012 not drawn yet", body = ErrorBody),
-        (status = 409, description = "PART_016 nothing unclaimed past its deadline (or no reserve left)", body = ErrorBody),
-    ))]
-async fn pass_unclaimed(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<Vec<PassedView>>, ApiError> {
-    Ok(Json(
-        shared
-            .service
-            .pass_unclaimed(auth.user_id, &event_id(id)?)
-            .await?,
-    ))
-}
-
-/// The notice request.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NotifyRequest {
-    /// `SMS` or `ALIMTALK`.
-    #[schema(example = "SMS")]
-    pub channel: Option<String>,
-    /// Send even during quiet hours (21:00–08:00 Korea time).
-    pub send_now: Option<bool>,
-}
-
-/// Tell every coupon holder not yet told that they won, by SMS or 알림톡,
-/// with the prize, the store and the claim link (docs/design.md §6.4).
-#[utoipa::path(post, path = "/api/events/{id}/winners/notify", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id")), request_body = NotifyRequest,
-    responses(
-        (status = 202, body = crate::notices::NotifyAnswer),
-        (status = 400, description = "PART_018 channel not SMS or ALIMTALK", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, description = "PART_003", body = ErrorBody),
-        (status = 404, description = "PART_404, PART_012 not drawn yet", body = ErrorBody),
-    ))]
-async fn notify_winners(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-    ApiJson(req): ApiJson<NotifyRequest>,
-) -> Result<(StatusCode, Json<crate::notices::NotifyAnswer>), ApiError> {
-    let kind = req
-        .channel
-        .as_deref()
-        .and_then(messaging::Kind::parse)
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                codes::PART_INVALID_NOTICE_CHANNEL,
-                "안내 방법(channel)은 SMS 또는 ALIMTALK이어야 합니다",
-            )
-        })?;
-    let answer = shared
-        .service
-        .notify(
-            auth.user_id,
-            &event_id(id)?,
-            kind,
-            req.send_now.unwrap_or(false),
-        )
-        .await?;
-    Ok((StatusCode::ACCEPTED, Json(answer)))
 }
