@@ -232,6 +232,10 @@ async fn the_draw_uses_the_committed_seed_and_anyone_can_rerun_it_from_the_proof
     // Closed at once, whatever the bus lag.
     let late = enter(&t, &id, entry("늦은손님", "010-2222-9999", false)).await;
     assert_eq!((late.status, late.code()), (409, "PART_002"));
+    assert_eq!(
+        late.body["message"], "종료된 이벤트입니다",
+        "ended early: no end date that never came"
+    );
     let info = t
         .get(&format!("/api/events/{id}/entry-info"), None)
         .await

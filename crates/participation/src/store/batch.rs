@@ -199,7 +199,11 @@ fn closed(
                 Some(Phase::Open) | None => None,
             }
         }
-        "ENDED" => Some(Closed::Ended(end.clone())),
+        // Ended by its owner before the end date: the date would mislead.
+        "ENDED" => Some(Closed::Ended(end.clone().filter(|_| {
+            EntryWindow::parse(start.as_deref(), end.as_deref())
+                .is_some_and(|w| w.phase(now) == Phase::Ended)
+        }))),
         _ => Some(Closed::NotOpen),
     }
 }
