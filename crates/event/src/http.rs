@@ -370,12 +370,15 @@ pub struct ScheduleRequest {
 async fn reschedule_event(
     State(service): State<AppState>,
     auth: AuthUser,
+    headers: axum::http::HeaderMap,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<ScheduleRequest>,
 ) -> Result<Json<EventView>, ApiError> {
     let end_date = req.end_date.unwrap_or_default();
     Ok(Json(
-        service.reschedule(auth.user_id, &id, &end_date).await?,
+        service
+            .reschedule(auth.user_id, &id, &end_date, bearer_of(&headers))
+            .await?,
     ))
 }
 

@@ -66,6 +66,7 @@ impl EventService {
         user_id: i64,
         id: &str,
         raw_end_date: &str,
+        bearer: &str,
     ) -> Result<EventView, EventError> {
         let row = self.store.find(id).await?.ok_or(EventError::NotFound)?;
         if row.user_id != user_id {
@@ -88,7 +89,7 @@ impl EventService {
         let end = check_new_end(raw_end_date, start, now).map_err(EventError::InvalidSchedule)?;
         let changed = self
             .store
-            .reschedule(id, user_id, end, now, |r| {
+            .reschedule(id, user_id, end, self.clock.korea_today(), now, |r| {
                 Envelope::wrap(&EventScheduleChanged {
                     event_id: r.id.clone(),
                     user_id: r.user_id,
@@ -103,6 +104,8 @@ impl EventService {
         };
         let view = self.refresh_cache(&row).await;
         self.outbox.send(std::slice::from_ref(&message)).await;
+        // An earlier end must hold at once, whatever the bus lag.
+        self.entries.closed(id, bearer).await;
         tracing::info!(event_id = %row.id, end_date = ?row.end_date, "end date moved");
         Ok(self.with_phase(view))
     }
@@ -158,8 +161,8 @@ pub fn spawn_end_sweeper(
 }
 
 /// Participation's `POST /api/events/{id}/entry-state/refresh`, called with
-/// the owner's token when the owner ends an event. Best effort: when it
-/// fails, `EventEnded` on the bus closes the entries a moment later.
+/// the owner's token when the owner ends an event or moves its end. Best
+/// effort: when it fails, the bus brings the change a moment later.
 pub struct EntriesClient {
     http: reqwest::Client,
     base_url: String,

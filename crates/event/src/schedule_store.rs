@@ -56,12 +56,16 @@ impl EventStore {
         id: &str,
         user_id: i64,
         end_date: NaiveDate,
+        today: NaiveDate,
         now: DateTime<Utc>,
         message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
+        // `end_date >= $5`: an end that passed meanwhile (a request at
+        // 23:59:59 committing after midnight) is over and stays over.
         let sql = format!(
             "UPDATE event_drafts SET end_date = $3, updated_at = $4 \
-             WHERE id = $1 AND user_id = $2 AND status = 'ACTIVE' RETURNING {EVENT_COLUMNS}"
+             WHERE id = $1 AND user_id = $2 AND status = 'ACTIVE' AND end_date >= $5 \
+             RETURNING {EVENT_COLUMNS}"
         );
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -70,6 +74,7 @@ impl EventStore {
                 .bind(user_id)
                 .bind(end_date.format("%Y-%m-%d").to_string())
                 .bind(now)
+                .bind(today.format("%Y-%m-%d").to_string())
                 .fetch_optional(&mut *tx)
                 .await?
             else {

@@ -226,10 +226,18 @@ async fn sweeps_racing_each_other_end_each_due_event_once() {
         assert_eq!(late.len(), 1);
         // An ended event's end date cannot move.
         let moved = store
-            .reschedule(&running, still.user_id, next_day, Utc::now(), ended)
+            .reschedule(&running, still.user_id, next_day, today, Utc::now(), ended)
             .await
             .expect("reschedule");
         assert!(moved.is_none());
+        // An ACTIVE event whose end date passed a moment ago keeps it.
+        let just_over = active(&db, &store, "2026-12-01", "2026-12-19").await;
+        let row = store.find(&just_over).await.expect("find").expect("row");
+        let moved = store
+            .reschedule(&just_over, row.user_id, next_day, today, Utc::now(), ended)
+            .await
+            .expect("reschedule");
+        assert!(moved.is_none(), "its end passed before the move committed");
     })
     .await;
 }

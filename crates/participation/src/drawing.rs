@@ -58,6 +58,10 @@ impl ParticipationService {
                 "수령 기한(claimDays)은 1일 이상 {MAX_CLAIM_DAYS}일 이하여야 합니다"
             )));
         }
+        // Events ended before seeds existed get theirs now (the first offer wins).
+        self.store
+            .ensure_seed(event_id, self.clock.now(), &crate::service::seed_offer())
+            .await?;
         let seed_hex = self
             .store
             .event_seed(event_id)
@@ -276,11 +280,12 @@ fn check_counts(request: &DrawRequest, available: i64) -> Result<(), PartError> 
             "당첨자 수는 1 이상 참여자 수({available}) 이하여야 합니다"
         )));
     }
-    if request.reserve_count < 0 {
-        return Err(PartError::InvalidWinnerCount(
-            "예비 당첨자 수는 0 이상이어야 합니다".into(),
-        ));
+    if !(0..=MAX_DRAWN).contains(&request.reserve_count) {
+        return Err(PartError::InvalidWinnerCount(format!(
+            "예비 당첨자 수는 0 이상 {MAX_DRAWN} 이하여야 합니다"
+        )));
     }
+    // Both are bounded above, so the sum cannot overflow.
     let total = request.winner_count + request.reserve_count;
     if total > available || total > MAX_DRAWN {
         return Err(PartError::InvalidWinnerCount(format!(
@@ -332,5 +337,10 @@ mod tests {
         assert!(check_counts(&request(0, 1), 5).is_err());
         assert!(check_counts(&request(1, -1), 5).is_err());
         assert!(check_counts(&request(1, 0), 0).is_err());
+        assert!(
+            check_counts(&request(1, i64::MAX), 5).is_err(),
+            "no overflow"
+        );
+        assert!(check_counts(&request(i64::MAX, 1), 5).is_err());
     }
 }

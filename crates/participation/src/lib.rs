@@ -82,7 +82,7 @@ impl Default for ParticipationConfig {
             notice_retry_backoff_ms: vec![2_000, 10_000, 60_000],
             notice_max_attempts: 4,
             notice_poll_interval_ms: 500,
-            notice_lease_secs: 30,
+            notice_lease_secs: 45,
         }
     }
 }
@@ -178,14 +178,22 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
     let messaging = messaging::MessagingConfig::from_settings(&deps.settings)?;
     // A lease shorter than a provider call would let a second sender start
     // before the first one's call has answered: two messages.
-    if config.notice_lease_secs.saturating_mul(1000) <= messaging.timeout_ms {
+    // One attempt makes up to three provider calls (the SMS and LMS lookups
+    // of a retried notice, then the send).
+    let attempt_ms = messaging.timeout_ms.saturating_mul(3);
+    if config.notice_lease_secs.saturating_mul(1000) <= attempt_ms {
         return Err(platform::config::ConfigError::Invalid {
             name: format!("{NAME}.notice_lease_secs"),
             reason: format!(
-                "{} s must be longer than [messaging] timeout_ms ({} ms)",
-                config.notice_lease_secs, messaging.timeout_ms
+                "{} s must be longer than one attempt's three provider calls \
+                 (3 × [messaging] timeout_ms = {attempt_ms} ms)",
+                config.notice_lease_secs
             ),
         });
+    }
+    if messaging.sms.base_url.trim().is_empty() || messaging.alimtalk.base_url.trim().is_empty() {
+        // The sandbox keeps what it receives and lists it without a login.
+        tracing::warn!("winner notices go to the messaging sandbox in this process (development only); set [messaging.sms] and [messaging.alimtalk] base_url for real providers");
     }
     let providers = messaging::providers(&messaging, &deps.base_url).map_err(|reason| {
         platform::config::ConfigError::Invalid {

@@ -11,6 +11,8 @@
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
+use chrono::{DateTime, SubsecRound, Utc};
+
 use contracts::{
     messages::{rfc3339, Envelope, WinnerNoticeUpdated},
     schedule::quiet_hours_end,
@@ -110,12 +112,26 @@ impl ParticipationService {
 
     /// Sends what is due and follows what was sent; one pass.
     pub async fn run_notices(&self, sender: &NoticeSender) -> Result<(), PartError> {
-        let now = self.clock.now();
         let lease =
-            chrono::Duration::from_std(sender.lease).unwrap_or(chrono::Duration::seconds(30));
-        for notice in self.store.claim_due_notices(now, now + lease, 20).await? {
+            chrono::Duration::from_std(sender.lease).unwrap_or(chrono::Duration::seconds(45));
+        // One notice per claim, so each lease covers one notice's calls
+        // (lookups and send) and not a queue of others; a notice whose lease
+        // ran out belongs to whoever claims it next, and a late outcome of
+        // the previous holder is not recorded (see `record_notice`).
+        for _ in 0..20 {
+            // Microseconds: what PostgreSQL keeps, so the lease compares equal.
+            let now = self.clock.now().trunc_subsecs(6);
+            let lease_until = (now + lease).trunc_subsecs(6);
+            let Some(notice) = self
+                .store
+                .claim_due_notices(now, lease_until, 1)
+                .await?
+                .pop()
+            else {
+                break;
+            };
             let outcome = self.attempt(sender, &notice).await;
-            self.record(&notice, outcome).await?;
+            self.record(&notice, outcome, Some(lease_until)).await?;
         }
         for notice in self.store.sent_notices(50).await? {
             let Some(provider_id) = notice.provider_id.clone() else {
@@ -130,9 +146,12 @@ impl ParticipationService {
                 .delivery(&Accepted { provider_id })
                 .await
             {
-                Ok(Delivery::Delivered) => self.record(&notice, NoticeOutcome::Delivered).await?,
+                Ok(Delivery::Delivered) => {
+                    self.record(&notice, NoticeOutcome::Delivered, None).await?
+                }
                 Ok(Delivery::Failed(reason)) => {
-                    self.record(&notice, NoticeOutcome::Failed(reason)).await?
+                    self.record(&notice, NoticeOutcome::Failed(reason), None)
+                        .await?
                 }
                 Ok(Delivery::Pending) | Err(_) => {
                     self.store
@@ -258,7 +277,13 @@ impl ParticipationService {
         }))
     }
 
-    async fn record(&self, notice: &NoticeRow, outcome: NoticeOutcome) -> Result<(), PartError> {
+    /// Records `outcome` of a notice held until `lease` (`None`: a delivery report).
+    async fn record(
+        &self,
+        notice: &NoticeRow,
+        outcome: NoticeOutcome,
+        lease: Option<DateTime<Utc>>,
+    ) -> Result<(), PartError> {
         let now = self.clock.now();
         let status = match &outcome {
             NoticeOutcome::Sent(_) => Some("SENT"),
@@ -278,7 +303,13 @@ impl ParticipationService {
         });
         if self
             .store
-            .record_notice(&notice.idempotency_key, &outcome, now, message.as_ref())
+            .record_notice(
+                &notice.idempotency_key,
+                &outcome,
+                now,
+                lease,
+                message.as_ref(),
+            )
             .await?
         {
             if let Some(message) = &message {

@@ -173,6 +173,13 @@ impl ParticipationService {
     /// event's state now (the event service does so when the owner ends an
     /// event, so entries close at once).
     pub async fn refresh(&self, user_id: i64, event_id: &str) -> Result<EntryInfo, PartError> {
+        // Another owner learns nothing and costs nothing: checked first when
+        // this copy knows the event.
+        if let Some(known) = self.store.event(event_id).await? {
+            if known.owner_id != user_id {
+                return Err(PartError::Forbidden);
+            }
+        }
         self.ask_event_service(event_id, Instant::now()).await;
         self.owned(user_id, event_id).await?;
         self.entry_info(event_id).await
@@ -187,6 +194,10 @@ impl ParticipationService {
             .await?
             .ok_or(PartError::UnknownEvent)?;
         if event.status == "ACTIVE" && event.phase(self.clock.now()) == Some(Phase::Ended) {
+            // This copy's end date may be stale (a later one still on the
+            // bus): the event service's word first, then close only if the
+            // end has really passed; closing is for good.
+            self.ask_event_service(event_id, Instant::now()).await;
             self.store
                 .close_if_past_end(
                     event_id,

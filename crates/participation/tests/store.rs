@@ -1,7 +1,7 @@
 //! ParticipationStore against a real database: SQLite always, and the same
 //! test bodies on a fresh PostgreSQL database when `KEM_TEST_DATABASE_URL` is set.
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
 use participation::{
     domain::{Entry, EntryInput},
@@ -838,5 +838,158 @@ async fn a_coupon_is_redeemed_once_under_a_race_and_an_unclaimed_prize_passes_on
         assert!(
             envelope.payload.contains("CouponRedeemed") && !envelope.payload.contains("0108888")
         );
+    }
+}
+
+#[tokio::test]
+async fn a_notice_is_claimed_by_one_sender_and_a_replaced_senders_late_outcome_is_dropped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
+        let store = ParticipationStore::new(db.clone());
+        let now = Utc::now();
+        store
+            .apply_event("p1", &published("evt-n", 1), now, &seed())
+            .await
+            .expect("publish");
+        store
+            .register(
+                "evt-n",
+                "part-0",
+                &entry("김민수", "01066660000", false),
+                now,
+                message,
+            )
+            .await
+            .expect("entry");
+        let draw = DrawRow {
+            event_id: "evt-n".into(),
+            draw_id: "draw-n".into(),
+            drawn_by: 1,
+            drawn_at: now,
+            winner_count: 1,
+            apply_bonus: false,
+            algorithm: participation::draw::ALGORITHM.into(),
+            seed: "00".repeat(32),
+            entry_count: 1,
+            entry_digest: "d".into(),
+            visitor_weight: 1,
+            base_weight: 1,
+            winners: r#"["part-0"]"#.into(),
+            reserve_count: 0,
+            reserves: "[]".into(),
+            seed_commitment: None,
+            claim_deadline: Some(now + chrono::Duration::days(14)),
+            entrants_erased_at: Some(now),
+            entrants_erased_count: 0,
+            winners_erased_at: None,
+        };
+        let coupon = NewCoupon {
+            code: "NNNNNNBBBBBBCCCCC2".into(),
+            participant_id: "part-0".into(),
+            prize_rank: 1,
+        };
+        store.save_draw(&draw, &[coupon]).await.expect("draw");
+        let (queued, skipped) = store
+            .queue_notices("evt-n", "notice-1", "SMS", now, now)
+            .await
+            .expect("queue");
+        assert_eq!((queued.len(), skipped), (1, 0));
+        let key = queued[0].idempotency_key.clone();
+        // Sender A claims it; while A holds it, nobody else can.
+        let a_lease = (now + chrono::Duration::seconds(5)).trunc_subsecs(6);
+        let a = store
+            .claim_due_notices(now, a_lease, 1)
+            .await
+            .expect("claim");
+        assert_eq!(a.len(), 1);
+        assert!(store
+            .claim_due_notices(now, a_lease, 1)
+            .await
+            .expect("claim")
+            .is_empty());
+        // A's lease runs out; B takes over (a second attempt).
+        let later = now + chrono::Duration::seconds(6);
+        let b_lease = (later + chrono::Duration::seconds(5)).trunc_subsecs(6);
+        let b = store
+            .claim_due_notices(later, b_lease, 1)
+            .await
+            .expect("claim");
+        assert_eq!(b[0].attempts, 2, "{}", db.backend());
+        let sent = participation::store::NoticeOutcome::Sent("SMS:r:1".into());
+        assert!(
+            !store
+                .record_notice(&key, &sent, later, Some(a_lease), None)
+                .await
+                .expect("record"),
+            "A's late outcome is dropped"
+        );
+        assert!(store
+            .record_notice(&key, &sent, later, Some(b_lease), None)
+            .await
+            .expect("record"));
+        let failed = participation::store::NoticeOutcome::Failed("late".into());
+        assert!(
+            !store
+                .record_notice(&key, &failed, later, Some(a_lease), None)
+                .await
+                .expect("record"),
+            "nor can it undo B's SENT"
+        );
+        // A second notify skips a winner told already.
+        let (again, skipped) = store
+            .queue_notices("evt-n", "notice-2", "SMS", later, later)
+            .await
+            .expect("queue");
+        assert_eq!((again.len(), skipped), (0, 1));
+    }
+}
+
+#[tokio::test]
+async fn entrants_of_an_event_never_drawn_are_erased_after_the_retention() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for db in databases(dir.path()).await {
+        let store = ParticipationStore::new(db.clone());
+        let now = Utc::now();
+        store
+            .apply_event("p1", &published("evt-u", 1), now, &seed())
+            .await
+            .expect("publish");
+        store
+            .register(
+                "evt-u",
+                "part-u",
+                &entry("김민수", "01077770000", false),
+                now,
+                message,
+            )
+            .await
+            .expect("entry");
+        store
+            .apply_event(
+                "e1",
+                &EventFact::Ended {
+                    event_id: "evt-u".into(),
+                },
+                now,
+                &seed(),
+            )
+            .await
+            .expect("end");
+        let within = store
+            .erase_due(now, now - chrono::Duration::days(30))
+            .await
+            .expect("erase");
+        assert_eq!(within.entrants, 0, "kept while the owner may still draw");
+        let later = now + chrono::Duration::days(31);
+        let erased = store
+            .erase_due(later, later - chrono::Duration::days(30))
+            .await
+            .expect("erase");
+        assert_eq!(erased.entrants, 1, "{}", db.backend());
+        let (rows, total) = store
+            .participants("evt-u", &ParticipantFilter::default(), None)
+            .await
+            .expect("list");
+        assert_eq!((total, rows[0].phone.as_deref()), (1, None));
     }
 }

@@ -252,6 +252,7 @@ async fn the_draw_uses_the_committed_seed_and_anyone_can_rerun_it_from_the_proof
     for bad in [
         json!({"winnerCount": 3, "reserveCount": 10}),
         json!({"winnerCount": 3, "reserveCount": -1}),
+        json!({"winnerCount": 1, "reserveCount": i64::MAX}),
         json!({"winnerCount": 3, "reserveCount": "two"}),
         json!({"winnerCount": 3, "claimDays": 0}),
         json!({"winnerCount": 3, "claimDays": 91}),

@@ -17,7 +17,7 @@ fn fast_notices(s: &mut platform::config::Settings) {
     s.set_section(
         "participation",
         &json!({"notice_poll_interval_ms": 50, "notice_retry_backoff_ms": [50, 100],
-                "notice_max_attempts": 3, "notice_lease_secs": 3}),
+                "notice_max_attempts": 3, "notice_lease_secs": 7}),
     );
     s.set_section("messaging", &json!({"timeout_ms": 2000}));
 }
@@ -257,7 +257,7 @@ async fn a_crash_between_the_providers_accept_and_our_commit_sends_nothing_twice
         fast_notices(s);
         s.set_section(
             "participation",
-            &json!({"notice_poll_interval_ms": 600000, "notice_lease_secs": 3}),
+            &json!({"notice_poll_interval_ms": 600000, "notice_lease_secs": 7}),
         );
     })
     .await;

@@ -186,9 +186,10 @@ impl ParticipationStore {
     }
 
     /// The erasure job: everyone not drawn in a drawn event (a no-op unless
-    /// a draw was stored without its erasure), and winners and reserves of
-    /// draws whose claim deadline is before `deadline_before` (now minus the
-    /// retention). Idempotent: erased rows are skipped.
+    /// a draw was stored without its erasure), winners and reserves of
+    /// draws whose claim deadlines are before `deadline_before` (now minus
+    /// the retention), and every entrant of an event that ended before it
+    /// and was never drawn. Idempotent: erased rows are skipped.
     pub async fn erase_due(
         &self,
         now: DateTime<Utc>,
@@ -222,8 +223,23 @@ impl ParticipationStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            // An event its owner never drew keeps nobody's data past the
+            // retention after its end (the draw would need it; it is over).
+            let undrawn = sqlx::query(&format!(
+                "UPDATE participants SET {ERASE_SET} WHERE erased_at IS NULL \
+                 AND event_id IN (SELECT event_id FROM events WHERE status = 'ENDED' \
+                 AND ended_at < $1 AND event_id NOT IN (SELECT event_id FROM draws))"
+            ))
+            .bind(deadline_before)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             tx.commit().await?;
-            Ok(ErasureCounts { entrants, winners })
+            Ok(ErasureCounts {
+                entrants: entrants + undrawn,
+                winners,
+            })
         })
     }
 }

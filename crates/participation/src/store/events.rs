@@ -214,6 +214,19 @@ impl ParticipationStore {
         })?)
     }
 
+    /// Gives an ended event its seed if it has none.
+    pub async fn ensure_seed(
+        &self,
+        event_id: &str,
+        now: DateTime<Utc>,
+        seed: &SeedOffer,
+    ) -> Result<(), StoreError> {
+        with_db!(&self.db, pool => {
+            seed_sql!(pool, event_id, seed, now).await.map(|_| ())
+        })?;
+        Ok(())
+    }
+
     /// The committed seed (hex) of an ended event; secret until the draw.
     pub async fn event_seed(&self, event_id: &str) -> Result<Option<String>, StoreError> {
         let seed: Option<Option<String>> = with_db!(&self.db, pool => {

@@ -152,39 +152,45 @@ impl ParticipationStore {
 
     /// Records what a notice came to, with `message` (its bus message) in
     /// the outbox, if the notice is still in the state the outcome follows
-    /// from (`PENDING` for a send, `SENT` for a delivery); whether it was.
+    /// from (`PENDING` for a send, `SENT` for a delivery) and, for a send,
+    /// still held under `lease` (a sender whose lease ran out was replaced:
+    /// its late outcome is dropped); whether it was.
     pub async fn record_notice(
         &self,
         key: &str,
         outcome: &NoticeOutcome,
         now: DateTime<Utc>,
+        lease: Option<DateTime<Utc>>,
         message: Option<&Envelope>,
     ) -> Result<bool, StoreError> {
         let (sql, status, detail, when): (&str, &str, Option<&str>, DateTime<Utc>) = match outcome {
             NoticeOutcome::Sent(id) => (
                 "UPDATE notices SET status = $2, provider_id = $3, claimed_until = NULL, \
-                 last_error = NULL, updated_at = $4 WHERE idempotency_key = $1 AND status = 'PENDING'",
+                 last_error = NULL, updated_at = $4 WHERE idempotency_key = $1 AND status = 'PENDING' \
+                 AND ($6 IS NULL OR claimed_until = $6)",
                 "SENT",
                 Some(id.as_str()),
                 now,
             ),
             NoticeOutcome::Delivered => (
                 "UPDATE notices SET status = $2, updated_at = $4 \
-                 WHERE idempotency_key = $1 AND status = 'SENT' AND $3 IS NULL",
+                 WHERE idempotency_key = $1 AND status = 'SENT' AND $3 IS NULL AND $6 IS NULL",
                 "DELIVERED",
                 None,
                 now,
             ),
             NoticeOutcome::Failed(reason) => (
                 "UPDATE notices SET status = $2, last_error = $3, claimed_until = NULL, \
-                 updated_at = $4 WHERE idempotency_key = $1 AND status IN ('PENDING', 'SENT')",
+                 updated_at = $4 WHERE idempotency_key = $1 AND status IN ('PENDING', 'SENT') \
+                 AND ($6 IS NULL OR claimed_until = $6)",
                 "FAILED",
                 Some(reason.as_str()),
                 now,
             ),
             NoticeOutcome::Retry(at, reason) => (
                 "UPDATE notices SET next_attempt_at = $5, last_error = $3, claimed_until = NULL, \
-                 updated_at = $4 WHERE idempotency_key = $1 AND status = 'PENDING' AND $2 = 'PENDING'",
+                 updated_at = $4 WHERE idempotency_key = $1 AND status = 'PENDING' AND $2 = 'PENDING' \
+                 AND ($6 IS NULL OR claimed_until = $6)",
                 "PENDING",
                 Some(reason.as_str()),
                 *at,
@@ -198,6 +204,7 @@ impl ParticipationStore {
                 .bind(detail)
                 .bind(now)
                 .bind(when)
+                .bind(lease)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
