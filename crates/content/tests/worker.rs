@@ -115,6 +115,13 @@ async fn a_job_delivered_three_times_is_rendered_once_and_answered_once() {
             tokens: Arc::new(Tokens::new(&[7; 32], Duration::from_secs(60), cache)),
             shutdown: shutdown.clone(),
             clock: platform::clock::Clock::system(),
+            limits: platform::ratelimit::RateLimits::new(
+                Default::default(),
+                "memory://",
+                "",
+                Duration::from_millis(250),
+            )
+            .expect("limits"),
             base_url: "http://127.0.0.1:1".into(),
         };
         let results = Arc::new(Collector::default());

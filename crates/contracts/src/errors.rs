@@ -7,6 +7,8 @@ pub const INVALID_REQUEST: &str = "COMMON_400";
 pub const NOT_FOUND: &str = "COMMON_404";
 /// Body larger than the server accepts.
 pub const PAYLOAD_TOO_LARGE: &str = "COMMON_413";
+/// Too many requests from one client (or for one key) in a short time; `Retry-After` says when to come back.
+pub const TOO_MANY_REQUESTS: &str = "COMMON_429";
 /// Something failed on our side; details are in the log under the trace id.
 pub const INTERNAL: &str = "COMMON_500";
 /// A dependency (database) is unavailable right now.
@@ -103,5 +105,17 @@ pub const PART_NOTHING_TO_PASS: &str = "PART_016";
 pub const PART_COUPON_NOT_FOUND: &str = "PART_017";
 /// A notice channel other than SMS or ALIMTALK (400).
 pub const PART_INVALID_NOTICE_CHANNEL: &str = "PART_018";
+/// The event takes entries without phone verification; no code is sent (409).
+pub const PART_VERIFICATION_NOT_USED: &str = "PART_019";
+/// A new verification code too soon (30 s) or too often (5 an hour per phone) (429, Retry-After).
+pub const PART_CODE_TOO_SOON: &str = "PART_020";
+/// The event verifies phones and the entry carries no 6-digit code (400).
+pub const PART_CODE_REQUIRED: &str = "PART_021";
+/// The code does not match; the message says how many tries are left (400).
+pub const PART_CODE_WRONG: &str = "PART_022";
+/// No usable code: never sent, expired, used already or out of tries; ask for a new one (400).
+pub const PART_CODE_SPENT: &str = "PART_023";
+/// The SMS provider did not take the code; nothing was kept, try again (503, Retry-After).
+pub const PART_CODE_NOT_SENT: &str = "PART_024";
 /// No such event known to the participation service (404).
 pub const PART_NOT_FOUND: &str = "PART_404";

@@ -26,4 +26,7 @@ pub struct EventEntryState {
     pub channels: Vec<String>,
     /// The promotional image (a path of this system or a URL).
     pub image_url: String,
+    /// Entrants confirm their phone with an SMS code (absent in older answers: false).
+    #[serde(default)]
+    pub verify_phone: bool,
 }

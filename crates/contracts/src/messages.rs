@@ -147,6 +147,10 @@ pub struct EventPublished {
     pub end_date: String,
     /// Channel codes the event was distributed to.
     pub channels: Vec<String>,
+    /// Entrants confirm their phone with an SMS code before their entry is
+    /// stored; fixed once published (absent in older messages: false).
+    #[serde(default)]
+    pub verify_phone: bool,
     /// The chosen promotional image (a path under this product's origin, or absolute).
     #[serde(default)]
     pub image_url: String,

@@ -424,6 +424,9 @@ async fn delete_event(
 pub struct PublishRequest {
     #[schema(example = json!(["INSTAGRAM", "NAVER"]))]
     pub channels: Option<Vec<String>>,
+    /// Entrants confirm their phone with a 6-digit SMS code before their
+    /// entry is stored (default false); fixed once published.
+    pub verify_phone: Option<bool>,
 }
 
 /// Final approval and publish (UFR-EVENT-050, seed 2): APPROVED, distribution
@@ -449,7 +452,13 @@ async fn publish_event(
     let bearer = bearer_of(&headers).to_string();
     Ok(Json(
         service
-            .publish(auth.user_id, &id, &bearer, req.channels)
+            .publish(
+                auth.user_id,
+                &id,
+                &bearer,
+                req.channels,
+                req.verify_phone.unwrap_or(false),
+            )
             .await?,
     ))
 }

@@ -52,6 +52,7 @@ impl EventService {
         id: &str,
         bearer: &str,
         channels: Option<Vec<String>>,
+        verify_phone: bool,
     ) -> Result<PublishAnswer, EventError> {
         // 1. findById (id and owner).
         let row = self.store.find(id).await?.ok_or(EventError::NotFound)?;
@@ -62,7 +63,7 @@ impl EventService {
             EventStatus::Active => return Ok(answer(&row)),
             EventStatus::Ended => return Err(EventError::WrongStatus(EventStatus::Ended)),
             EventStatus::Approved => row,
-            EventStatus::Draft => self.approve(row, channels).await?,
+            EventStatus::Draft => self.approve(row, channels, verify_phone).await?,
         };
         self.distribute(row, bearer).await
     }
@@ -72,6 +73,7 @@ impl EventService {
         &self,
         row: EventRow,
         channels: Option<Vec<String>>,
+        verify_phone: bool,
     ) -> Result<EventRow, EventError> {
         let settings = row.channel_settings_map();
         let chosen = match channels {
@@ -108,7 +110,7 @@ impl EventService {
         let channels_json = serde_json::to_string(&chosen).unwrap_or_else(|_| "[]".into());
         let approved = self
             .store
-            .approve(&row.id, row.user_id, &channels_json, Utc::now(), |r| {
+            .approve(&row.id, row.user_id, &channels_json, verify_phone, Utc::now(), |r| {
                 Envelope::wrap(&EventCreated {
                     event_id: r.id.clone(),
                     user_id: r.user_id,
@@ -275,6 +277,7 @@ impl EventService {
                 .unwrap_or_default(),
             start_date: row.start_date.clone().unwrap_or_default(),
             end_date: row.end_date.clone().unwrap_or_default(),
+            verify_phone: row.verify_phone,
             channels: succeeded_channels(&row.distribution_results()),
             image_url: content
                 .as_ref()

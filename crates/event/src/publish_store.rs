@@ -15,12 +15,13 @@ impl EventStore {
         id: &str,
         user_id: i64,
         channels: &str,
+        verify_phone: bool,
         now: DateTime<Utc>,
         message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
         let sql = format!(
             "UPDATE event_drafts SET status = 'APPROVED', approved_at = $3, updated_at = $3, \
-             channels = $4, dedupe_key = NULL \
+             channels = $4, verify_phone = $5, dedupe_key = NULL \
              WHERE id = $1 AND user_id = $2 AND status = 'DRAFT' RETURNING {EVENT_COLUMNS}"
         );
         with_db!(&self.db, pool => {
@@ -30,6 +31,7 @@ impl EventStore {
                 .bind(user_id)
                 .bind(now)
                 .bind(channels)
+                .bind(verify_phone)
                 .fetch_optional(&mut *tx)
                 .await?
             else {

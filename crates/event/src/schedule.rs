@@ -128,6 +128,7 @@ impl EventService {
                     end_date: published.end_date,
                     channels: published.channels,
                     image_url: published.image_url,
+                    verify_phone: published.verify_phone,
                 })
             }
         }

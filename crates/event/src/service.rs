@@ -134,6 +134,9 @@ pub struct EventView {
     #[serde(default)]
     #[schema(value_type = Option<String>, example = "OPEN")]
     pub phase: Option<contracts::schedule::Phase>,
+    /// Entrants confirm their phone with an SMS code (chosen at publish).
+    #[serde(default)]
+    pub verify_phone: bool,
 }
 
 impl From<&EventRow> for EventView {
@@ -164,6 +167,7 @@ impl From<&EventRow> for EventView {
             content: row.chosen_content(),
             distribution_results: row.distribution_results(),
             phase: None,
+            verify_phone: row.verify_phone,
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct EventRow {
     pub content: Option<String>,
     /// JSON array of the channels' results, once distributed.
     pub distribution_results: Option<String>,
+    /// Entrants confirm their phone with an SMS code (chosen at publish).
+    pub verify_phone: bool,
 }
 
 impl EventRow {
@@ -67,6 +69,7 @@ impl EventRow {
             recommendation: None,
             content: None,
             distribution_results: None,
+            verify_phone: false,
         }
     }
 
@@ -109,7 +112,7 @@ fn json_column<T: serde::de::DeserializeOwned>(column: &Option<String>) -> Optio
 pub(crate) const EVENT_COLUMNS: &str =
     "id, user_id, objective, store_name, industry, address, status, title, \
      created_at, updated_at, approved_at, published_at, ended_at, channels, \
-     channel_settings, prize, start_date, end_date, recommendation, content, distribution_results";
+     channel_settings, prize, start_date, end_date, recommendation, content, distribution_results, verify_phone";
 
 /// What saving a purpose selection did.
 #[derive(Debug)]

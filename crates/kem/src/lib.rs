@@ -231,6 +231,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         Duration::from_secs(settings.token_ttl_secs),
         cache.clone(),
     ));
+    let limits = platform::ratelimit::RateLimits::from_settings(&settings)?;
     let dbs = migrate(&settings).await?;
     let addr = listener.local_addr()?;
 
@@ -245,6 +246,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             tokens: tokens.clone(),
             shutdown: shutdown.clone(),
             clock: clock.clone(),
+            limits: limits.clone(),
             base_url: format!("http://{addr}"),
         };
         let def = SERVICES
@@ -281,6 +283,8 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         .fallback(not_found)
         .layer(Extension(readiness))
         .layer(Extension(tokens))
+        // Read by the `ClientAddr` extractor (which peers are trusted proxies).
+        .layer(Extension(limits))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             health::panic_answer,
@@ -290,8 +294,12 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
 
     let server_shutdown = shutdown.clone();
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(server_shutdown.cancelled_owned())
+        // Peer addresses feed the rate limits' `ClientAddr`.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(server_shutdown.cancelled_owned())
             .await
     });
     tracing::info!(%addr, database = %redact_url(&settings.database_url), cache = cache.backend_name(), bus = bus.name(), "kem serving");

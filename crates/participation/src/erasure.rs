@@ -16,6 +16,12 @@ impl ParticipationService {
         let now = self.clock.now();
         let cutoff = now - chrono::Duration::days(self.winner_retention_days);
         let erased = self.store.erase_due(now, cutoff).await?;
+        // Verification codes and phone hashes serve for minutes; a day on they go.
+        let keep = chrono::Duration::from_std(crate::verification::KEEP_FOR).expect("small");
+        let codes = self.store.erase_verifications(now - keep).await?;
+        if codes > 0 {
+            tracing::info!(codes, "verification codes erased");
+        }
         if erased != ErasureCounts::default() {
             tracing::info!(
                 entrants = erased.entrants,

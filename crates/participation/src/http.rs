@@ -11,15 +11,19 @@ use axum::{
     Json,
 };
 use contracts::errors as codes;
-use platform::http::{ApiError, ApiJson, ApiPath, ApiQuery, AuthUser, ErrorBody};
+use platform::{
+    http::{ApiError, ApiJson, ApiPath, ApiQuery, AuthUser, ErrorBody},
+    ratelimit::{Kind, Throttle},
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    domain::{Entry, EntryError, EntryInput},
+    domain::{Entry, EntryError, EntryInput, PhoneNumber},
     service::{PartError, ParticipationService},
     store::{Closed, ParticipantFilter},
+    verification::{CodeSent, VerifyError},
     views::{EntryInfo, EntryReceipt, Page, ParticipantView},
     ParticipationConfig,
 };
@@ -38,6 +42,7 @@ mod prizes;
 pub fn router(shared: AppState) -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(participate))
+        .routes(routes!(send_code))
         .routes(routes!(entry_info))
         .routes(routes!(participants))
         .routes(routes!(participants_csv))
@@ -132,9 +137,61 @@ impl From<PartError> for ApiError {
                     "예비 당첨자에게 넘길 경품이 없습니다"
                 },
             ),
+            PartError::Verify(e) => verify_error(e),
             PartError::Internal(cause) => ApiError::internal(cause),
             PartError::Store(e) => e.into(),
         }
+    }
+}
+
+/// A verification refusal in the entrant's words.
+fn verify_error(e: VerifyError) -> ApiError {
+    let wait = |d: std::time::Duration| d.as_secs().max(1);
+    match e {
+        VerifyError::NotUsed => ApiError::new(
+            StatusCode::CONFLICT,
+            codes::PART_VERIFICATION_NOT_USED,
+            "이 이벤트는 휴대폰 인증 없이 응모합니다",
+        ),
+        VerifyError::TooSoon(d) | VerifyError::TooMany(d) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::PART_CODE_TOO_SOON,
+            format!(
+                "인증번호를 너무 자주 요청했습니다. {} 뒤에 다시 받을 수 있습니다",
+                platform::ratelimit::korean_wait(wait(d))
+            ),
+        )
+        .with_retry_after(wait(d)),
+        VerifyError::Required => ApiError::bad_request(
+            codes::PART_CODE_REQUIRED,
+            "문자로 받은 인증번호 6자리를 입력해 주세요",
+        ),
+        VerifyError::Wrong(0) => ApiError::bad_request(
+            codes::PART_CODE_WRONG,
+            "인증번호가 맞지 않습니다. 입력 횟수를 모두 써서 새 인증번호를 받아 주세요",
+        ),
+        VerifyError::Wrong(left) => ApiError::bad_request(
+            codes::PART_CODE_WRONG,
+            format!("인증번호가 맞지 않습니다 (남은 입력 {left}회)"),
+        ),
+        VerifyError::Expired => ApiError::bad_request(
+            codes::PART_CODE_SPENT,
+            "인증번호의 유효 시간(3분)이 지났습니다. 새 인증번호를 받아 주세요",
+        ),
+        VerifyError::Spent => ApiError::bad_request(
+            codes::PART_CODE_SPENT,
+            "이미 사용했거나 입력 횟수를 넘은 인증번호입니다. 새 인증번호를 받아 주세요",
+        ),
+        VerifyError::NotSent => ApiError::bad_request(
+            codes::PART_CODE_SPENT,
+            "먼저 인증번호 받기를 눌러 주세요",
+        ),
+        VerifyError::Unavailable(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::PART_CODE_NOT_SENT,
+            "인증번호를 보내지 못했습니다. 잠시 후 다시 시도해 주세요",
+        )
+        .with_retry_after(10),
     }
 }
 
@@ -199,6 +256,9 @@ pub struct ParticipateRequest {
     /// Which channel brought the customer; wins over `?ch=`.
     #[schema(example = "INSTAGRAM")]
     pub channel: Option<String>,
+    /// The 6-digit code sent by SMS; required when the event verifies phones.
+    #[schema(example = "123456")]
+    pub verification_code: Option<String>,
 }
 
 /// The entry link's channel, so per-channel links and QR codes set it.
@@ -218,14 +278,17 @@ pub struct EntryLinkParams {
         (status = 400, description = "PART_006 name, PART_007 phone, PART_008 privacy consent, PART_009 email, PART_010 channel, COMMON_400 malformed body", body = ErrorBody),
         (status = 404, description = "PART_404 unknown event", body = ErrorBody),
         (status = 409, description = "PART_001 이미 참여하신 이벤트입니다, PART_002 not taking entries (before the start date, after the end date or ended; the message names the date)", body = ErrorBody),
+        (status = 429, description = "COMMON_429 too many entries into this event from this address; Retry-After", body = ErrorBody),
     ))]
 async fn participate(
     State(shared): State<AppState>,
+    throttle: Throttle,
     ApiPath(id): ApiPath<String>,
     ApiQuery(link): ApiQuery<EntryLinkParams>,
     ApiJson(req): ApiJson<ParticipateRequest>,
 ) -> Result<(StatusCode, Json<EntryReceipt>), ApiError> {
     let id = event_id(id)?;
+    throttle.check(Kind::Entry, &id).await?;
     let entry = Entry::parse(&EntryInput {
         name: req.name.as_deref(),
         phone_number: req.phone_number.as_deref(),
@@ -237,18 +300,61 @@ async fn participate(
         link_channel: link.ch.as_deref(),
     })
     .map_err(PartError::from)?;
-    let receipt = shared.service.register(&id, entry).await?;
+    let receipt = shared
+        .service
+        .register(&id, entry, req.verification_code.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+/// Who asks for a verification code.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeRequest {
+    /// Hyphens and spaces are ignored.
+    #[schema(example = "010-1234-5678")]
+    pub phone_number: Option<String>,
+}
+
+/// Send a 6-digit code by SMS to the phone an entrant will enter with, for
+/// an event that verifies phones (docs/design.md §8.2). Valid 3 minutes and
+/// 5 tries; a new one after 30 s, at most 5 an hour per phone.
+#[utoipa::path(post, path = "/api/events/{id}/verifications", tag = "participation",
+    params(("id" = String, Path, description = "event id")),
+    request_body = CodeRequest,
+    responses(
+        (status = 202, body = CodeSent),
+        (status = 400, description = "PART_007 phone, COMMON_400 malformed body", body = ErrorBody),
+        (status = 404, description = "PART_404 unknown event", body = ErrorBody),
+        (status = 409, description = "PART_001 this phone entered already, PART_002 not taking entries, PART_019 the event does not verify phones", body = ErrorBody),
+        (status = 429, description = "PART_020 a new code too soon or too often for this phone; COMMON_429 too many codes from this address; Retry-After", body = ErrorBody),
+        (status = 503, description = "PART_024 the SMS provider did not take it; nothing kept", body = ErrorBody),
+    ))]
+async fn send_code(
+    State(shared): State<AppState>,
+    throttle: Throttle,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<CodeRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    let id = event_id(id)?;
+    throttle.check(Kind::Verification, "").await?;
+    let phone = PhoneNumber::parse(req.phone_number.as_deref().unwrap_or(""))
+        .map_err(PartError::from)?;
+    let sent = shared.service.send_code(&id, &phone).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
 }
 
 /// The public entry page's facts: title, prize, dates, store, status.
 #[utoipa::path(get, path = "/api/events/{id}/entry-info", tag = "participation",
     params(("id" = String, Path, description = "event id")),
-    responses((status = 200, body = EntryInfo), (status = 404, description = "PART_404", body = ErrorBody)))]
+    responses((status = 200, body = EntryInfo), (status = 404, description = "PART_404", body = ErrorBody),
+        (status = 429, description = "COMMON_429 too many page loads from this address; Retry-After", body = ErrorBody)))]
 async fn entry_info(
     State(shared): State<AppState>,
+    throttle: Throttle,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EntryInfo>, ApiError> {
+    throttle.check(Kind::EntryInfo, "").await?;
     Ok(Json(shared.service.entry_info(&event_id(id)?).await?))
 }
 

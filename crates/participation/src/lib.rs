@@ -14,6 +14,7 @@ pub mod prizes;
 pub mod proof;
 pub mod service;
 pub mod store;
+pub mod verification;
 pub mod views;
 pub mod worker;
 
@@ -162,7 +163,7 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
     } else {
         config.event_url.clone()
     };
-    let service = Arc::new(service::ParticipationService::new(
+    let service = service::ParticipationService::new(
         store,
         intake,
         deps.clock.clone(),
@@ -174,7 +175,7 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
             config.public_url.clone()
         },
         outbox,
-    ));
+    );
     let messaging = messaging::MessagingConfig::from_settings(&deps.settings)?;
     // A lease shorter than a provider call would let a second sender start
     // before the first one's call has answered: two messages.
@@ -201,6 +202,12 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
             reason,
         }
     })?;
+    let service = Arc::new(service.with_verifier(verification::Verifier::new(
+        deps.tokens
+            .derived_key("participation/phone-verification")
+            .to_vec(),
+        providers.sms.clone(),
+    )));
     tasks.push(notices::spawn(
         service.clone(),
         notices::NoticeSender {

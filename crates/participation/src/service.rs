@@ -59,6 +59,8 @@ pub enum PartError {
     #[error("internal: {0}")]
     Internal(String),
     #[error(transparent)]
+    Verify(#[from] crate::verification::VerifyError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -91,6 +93,10 @@ pub struct ParticipationService {
     pub(crate) public_url: String,
     /// Sends messages right after their commit (the relay re-sends the rest).
     pub(crate) outbox: platform::outbox::Outbox,
+    /// Sends and checks phone verification codes; `None`: no SMS provider.
+    pub(crate) verifier: Option<crate::verification::Verifier>,
+    /// Which published events verify phones (fixed at publish, so kept).
+    pub(crate) verifying: moka::future::Cache<String, bool>,
 }
 
 impl ParticipationService {
@@ -111,13 +117,33 @@ impl ParticipationService {
             winner_retention_days,
             public_url: public_url.trim_end_matches('/').to_string(),
             outbox,
+            verifier: None,
+            verifying: moka::future::Cache::new(10_000),
         }
+    }
+
+    /// Phone verification codes go out through `verifier`.
+    pub fn with_verifier(mut self, verifier: crate::verification::Verifier) -> Self {
+        self.verifier = Some(verifier);
+        self
     }
 
     /// Stores a customer's entry and announces it without personal data. A
     /// refusal this service's copy may have got wrong is checked with the
     /// event service first (see `directory`).
-    pub async fn register(&self, event_id: &str, entry: Entry) -> Result<EntryReceipt, PartError> {
+    /// An event that verifies phones takes the entry only with the code
+    /// sent to its phone (see `verification`).
+    pub async fn register(
+        &self,
+        event_id: &str,
+        entry: Entry,
+        verification_code: Option<&str>,
+    ) -> Result<EntryReceipt, PartError> {
+        let verified = self.verifies_phones(event_id).await?;
+        if verified {
+            self.check_code(event_id, entry.phone.as_str(), verification_code)
+                .await?;
+        }
         let participant_id = new_id("part");
         let refused_at = Instant::now();
         let row = match self
@@ -145,6 +171,7 @@ impl ParticipationService {
             store_visited: row.store_visited,
             registered_at: rfc3339(row.registered_at),
             message: "이벤트 참여가 완료되었습니다".to_string(),
+            verified,
         })
     }
 
@@ -237,6 +264,7 @@ impl ParticipationService {
             seed_commitment: event.seed_commitment,
             drawn,
             consent_version: CONSENT_VERSION.to_string(),
+            verify_phone: event.verify_phone,
         })
     }
 

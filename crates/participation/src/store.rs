@@ -12,12 +12,14 @@ mod coupons;
 mod draws;
 mod events;
 mod notices;
+mod verifications;
 
 pub use batch::EntryResult;
 pub use coupons::{CouponRow, NewCoupon, PassedPrize};
 pub use draws::{DrawRow, ErasureCounts, RESERVE, WINNER};
 pub use events::SeedOffer;
 pub use notices::{NoticeOutcome, NoticeRow};
+pub use verifications::VerificationRow;
 
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
@@ -48,6 +50,8 @@ pub struct EventRow {
     /// sha256 (hex) of the draw's seed, made when the event ends.
     pub seed_commitment: Option<String>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// Entrants confirm their phone with an SMS code before their entry is stored.
+    pub verify_phone: bool,
 }
 
 impl EventRow {
@@ -64,7 +68,7 @@ impl EventRow {
 }
 
 const EVENT_COLUMNS: &str = "event_id, owner_id, status, title, store_name, prize, start_date, \
-     end_date, channels, entry_count, image_url, seed_commitment, ended_at";
+     end_date, channels, entry_count, image_url, seed_commitment, ended_at, verify_phone";
 
 /// What an `event-topic` message tells this service.
 #[derive(Debug, Clone)]

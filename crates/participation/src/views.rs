@@ -21,6 +21,8 @@ pub struct EntryReceipt {
     pub registered_at: String,
     #[schema(example = "이벤트 참여가 완료되었습니다")]
     pub message: String,
+    /// The phone was confirmed with an SMS code (events that verify phones).
+    pub verified: bool,
 }
 
 /// The public entry page's facts about an event (no personal data).
@@ -53,6 +55,9 @@ pub struct EntryInfo {
     pub drawn: bool,
     /// The privacy consent text version an entry agrees to.
     pub consent_version: String,
+    /// Entrants confirm their phone with a code sent by SMS before entering
+    /// (`POST /api/events/{id}/verifications`, then `verificationCode`).
+    pub verify_phone: bool,
 }
 
 /// An entry as its event's owner sees it: phone and email masked.

@@ -73,6 +73,7 @@ pub fn fact_of(event_type: &str, delivery: &Delivery) -> Option<EventFact> {
                 image_url: Some(m.image_url).filter(|u| !u.is_empty()),
                 seed_commitment: None,
                 ended_at: None,
+                verify_phone: m.verify_phone,
             }))
         }),
         "EventEnded" => parse::<EventEnded>(delivery).map(|m| EventFact::Ended {

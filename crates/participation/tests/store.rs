@@ -31,6 +31,7 @@ fn published(event_id: &str, owner_id: i64) -> EventFact {
         image_url: Some("/api/content/images/img-1.png".into()),
         seed_commitment: None,
         ended_at: None,
+        verify_phone: false,
     }))
 }
 

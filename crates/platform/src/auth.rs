@@ -58,6 +58,8 @@ pub struct Tokens {
     /// cache: the services of one process refuse a revoked token even when
     /// the shared cache was unavailable at logout or has lost the mark.
     revoked_here: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// sha256 of the secret: the root of [`Tokens::derived_key`].
+    key_root: [u8; 32],
 }
 
 fn revoked_key(jti: &str) -> String {
@@ -76,7 +78,19 @@ impl Tokens {
             ttl,
             cache,
             revoked_here: Default::default(),
+            key_root: <sha2::Sha256 as sha2::Digest>::digest(secret).into(),
         }
+    }
+
+    /// A key for another purpose (e.g. hashing verification codes), derived
+    /// from the token secret: every process sharing the secret derives the
+    /// same key, and the key reveals nothing of the secret.
+    pub fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        hash.update(self.key_root);
+        hash.update(purpose.as_bytes());
+        hash.finalize().into()
     }
 
     /// A token for `user_id` valid for the configured lifetime.

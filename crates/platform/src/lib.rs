@@ -17,6 +17,7 @@ pub mod ids;
 pub mod metrics;
 pub mod outbox;
 pub mod periodic;
+pub mod ratelimit;
 pub mod resilience;
 pub mod telemetry;
 
@@ -31,6 +32,8 @@ pub struct Deps {
     pub shutdown: tokio_util::sync::CancellationToken,
     /// The clock every time-dependent rule reads.
     pub clock: clock::Clock,
+    /// Request limits per client address (and per event), shared by replicas on Redis.
+    pub limits: ratelimit::RateLimits,
     /// `http://host:port` of this process's own server: the default target of
     /// in-process HTTP neighbours (distribution, the channel sandbox) and the
     /// origin of relative URLs handed to outside parties.

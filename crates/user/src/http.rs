@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use contracts::errors as codes;
-use platform::http::{ApiError, ApiJson, ApiPath, AuthUser, ErrorBody};
+use platform::{
+    http::{ApiError, ApiJson, ApiPath, AuthUser, ErrorBody},
+    ratelimit::{Kind, Throttle},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -169,11 +172,14 @@ impl From<UserRow> for ProfileResponse {
         (status = 201, body = SessionResponse),
         (status = 400, description = "USER_003 invalid field, COMMON_400 malformed body", body = ErrorBody),
         (status = 409, description = "USER_001 email taken, USER_002 phone taken", body = ErrorBody),
+        (status = 429, description = "COMMON_429 too many sign-ups from this address; Retry-After", body = ErrorBody),
     ))]
 async fn register(
     State(service): State<AppState>,
+    throttle: Throttle,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
+    throttle.check(Kind::Register, "").await?;
     let registration = Registration::parse(RegistrationInput {
         name: req.name.as_deref(),
         phone_number: req.phone_number.as_deref(),
@@ -203,12 +209,14 @@ pub struct LoginRequest {
     responses(
         (status = 200, body = SessionResponse),
         (status = 401, description = "USER_004 wrong email or password", body = ErrorBody),
-        (status = 429, description = "USER_005 locked after repeated failures", body = ErrorBody),
+        (status = 429, description = "USER_005 locked after repeated failures; COMMON_429 too many attempts from this address (Retry-After)", body = ErrorBody),
     ))]
 async fn login(
     State(service): State<AppState>,
+    throttle: Throttle,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
+    throttle.check(Kind::Login, "").await?;
     Ok(Json(service.login(&req.email, &req.password).await?.into()))
 }
 

@@ -56,7 +56,8 @@ export async function detailScreen(id) {
       <p class="muted">${esc(e.objective)} · 경품 ${esc(c.prizeText || e.prize || '-')}</p>
       ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="홍보 이미지" style="max-width:240px;border-radius:10px">` : ''}
       <dl class="facts" id="dates"><div><dt>기간</dt><dd>${kday(e.startDate)} ~ ${kday(e.endDate)}</dd></div>
-        <div><dt>상태</dt><dd>${stateLine(e)}</dd></div></dl>
+        <div><dt>상태</dt><dd>${stateLine(e)}</dd></div>
+        <div><dt>응모 방식</dt><dd id="verify-mode">${e.verifyPhone ? '휴대폰 인증 후 응모' : '인증 없이 응모'}</dd></div></dl>
       ${active ? `<form id="schedule-form" novalidate><div class="field"><label for="endDate">종료일 바꾸기</label>
         <div class="row"><input id="endDate" name="endDate" type="date" value="${esc(e.endDate || '')}" min="${today() > start ? today() : start}" max="${plusDays(start, 90)}" aria-describedby="endDate-hint endDate-error" style="flex:1;min-width:0">
         <button type="submit">저장</button></div>

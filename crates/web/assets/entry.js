@@ -6,7 +6,12 @@ const eventId = root.dataset.eventId;
 const channel = root.dataset.channel || null;
 
 // Which field an error code of the participation service concerns.
-const FIELDS = { PART_001: 'phoneNumber', PART_006: 'name', PART_007: 'phoneNumber', PART_008: 'agreePrivacy', PART_009: 'email' };
+const FIELDS = {
+  PART_001: 'phoneNumber', PART_006: 'name', PART_007: 'phoneNumber', PART_008: 'agreePrivacy', PART_009: 'email',
+  PART_020: 'verificationCode', PART_021: 'verificationCode', PART_022: 'verificationCode', PART_023: 'verificationCode', PART_024: 'verificationCode',
+};
+// Events that verify phones: a code by SMS first, then the entry with it.
+const verifying = root.dataset.verify === 'true';
 
 function show(name, message) {
   const slot = document.getElementById((name || 'form') + '-error');
@@ -26,12 +31,54 @@ function check(data) {
   if (!/^\d{10,11}$/.test(data.phoneNumber)) errors.push(['phoneNumber', '휴대폰 번호는 숫자 10~11자리로 입력해 주세요']);
   if (data.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(data.email)) errors.push(['email', '올바른 이메일 주소를 입력해 주세요']);
   if (!data.agreePrivacy) errors.push(['agreePrivacy', '개인정보 수집·이용에 동의해야 응모할 수 있습니다']);
+  if (verifying && !/^\d{6}$/.test(data.verificationCode || '')) errors.push(['verificationCode', '문자로 받은 인증번호 6자리를 입력해 주세요']);
   return errors;
 }
 
 function closed() {
   form.querySelectorAll('input, button').forEach((e) => { e.disabled = true; });
   document.getElementById('closed').hidden = false;
+}
+
+if (verifying) {
+  document.getElementById('verify-block').hidden = false;
+  const sendButton = document.getElementById('send-code');
+  const status = document.getElementById('code-status');
+  // Counts down to when another code may be asked for.
+  const waitThen = (seconds) => {
+    sendButton.disabled = true;
+    const tick = () => {
+      if (seconds <= 0) { sendButton.disabled = false; sendButton.textContent = '인증번호 다시 받기'; return; }
+      sendButton.textContent = `다시 받기 (${seconds}초)`;
+      seconds -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
+  };
+  sendButton.addEventListener('click', async () => {
+    clear();
+    const phoneNumber = form.phoneNumber.value.replace(/[-\s]/g, '');
+    if (!/^\d{10,11}$/.test(phoneNumber)) { show('phoneNumber', '휴대폰 번호는 숫자 10~11자리로 입력해 주세요'); return; }
+    sendButton.disabled = true;
+    try {
+      const res = await fetch(`/api/events/${encodeURIComponent(eventId)}/verifications`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify({ phoneNumber }),
+      });
+      const body = await res.json().catch(() => ({}));
+      if (!res.ok) {
+        show(body.code === 'PART_020' || body.code === 'PART_024' ? null : (FIELDS[body.code] || 'phoneNumber'), body.message || '인증번호를 보내지 못했습니다. 잠시 후 다시 시도해 주세요.');
+        const retry = Number(res.headers.get('Retry-After'));
+        if (retry > 0 && retry <= 120) waitThen(retry); else sendButton.disabled = false;
+        return;
+      }
+      status.textContent = '인증번호를 보냈습니다. 3분 안에 입력해 주세요.';
+      form.verificationCode.focus();
+      waitThen(body.resendAfterSeconds || 30);
+    } catch (e) {
+      sendButton.disabled = false;
+      show(null, '네트워크 오류로 인증번호를 보내지 못했습니다. 연결을 확인하고 다시 시도해 주세요.');
+    }
+  });
 }
 
 if (root.dataset.accepting !== 'true') closed();
@@ -50,6 +97,7 @@ form.addEventListener('submit', async (ev) => {
     storeVisited: form.storeVisited.checked,
     channel,
   };
+  if (verifying) data.verificationCode = form.verificationCode.value.replace(/[-\s]/g, '');
   const errors = check(data);
   if (errors.length) {
     errors.reverse().forEach(([f, msg]) => show(f, msg)); // reversed so focus lands on the first

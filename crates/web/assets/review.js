@@ -53,6 +53,8 @@ export const reviewStep = {
       <div><dt>경품</dt><dd>${esc(c.prizeText || e.prize)}</dd></div>
       <div><dt>기간</dt><dd>${esc(day(e.startDate))} ~ ${esc(day(e.endDate))}</dd></div>
       <div><dt>채널</dt><dd>${(e.channels || []).map((x) => esc(CHANNELS[x] || x)).join(', ')}</dd></div></dl></div>
+      <div class="field check"><input id="verifyPhone" name="verifyPhone" type="checkbox">
+        <label for="verifyPhone">응모할 때 휴대폰 인증 받기 <span class="muted small">(문자 인증번호 확인 후에만 응모가 접수되어 중복·허위 응모를 막습니다. 게시 후에는 바꿀 수 없습니다)</span></label></div>
       <p class="muted small">게시하면 선택한 채널에 동시에 배포되고 고객 응모를 받기 시작합니다.</p>
       <div id="publish-progress" aria-live="polite"></div>`;
     state.reviewChannels = e.channels || [];
@@ -76,7 +78,8 @@ export const reviewStep = {
     progress.innerHTML = `<ul class="list">${(state.reviewChannels || []).map((c) => `<li class="row spread"><strong>${esc(CHANNELS[c] || c)}</strong><span class="badge PROCESSING">배포중…</span></li>`).join('')}</ul>`;
     ctx.next.textContent = '게시 중…';
     try {
-      const a = await post(`/api/events/${encodeURIComponent(state.eventId)}/publish`, {});
+      const verifyPhone = !!form.querySelector('#verifyPhone')?.checked;
+      const a = await post(`/api/events/${encodeURIComponent(state.eventId)}/publish`, { verifyPhone });
       reviewStep.done(ctx, a.distributionResults || []);
       state.published = state.eventId;
       return false;

@@ -15,7 +15,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use qrcode::{EcLevel, QrCode};
 use serde_json::Value;
 
-use crate::{entry, html, WebState};
+use platform::ratelimit::ClientAddr;
+
+use crate::{entry, html, ApiAnswer, WebState};
 
 const CLAIM_HTML: &str = include_str!("../assets/claim.html");
 
@@ -180,28 +182,25 @@ pub(crate) fn render(view: &ClaimView, today: NaiveDate) -> String {
 }
 
 /// The page for a coupon, or a Korean message page.
-pub async fn page(State(state): State<Arc<WebState>>, Path(code): Path<String>) -> Response {
+pub async fn page(
+    State(state): State<Arc<WebState>>,
+    ClientAddr(client): ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
     if !plausible_code(&code) {
         return not_found();
     }
-    let url = format!("{}/api/coupons/{code}", state.api_base);
-    let answer = match state.client.get(&url).send().await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::warn!(error = %e, "coupon info unreachable");
-            return unavailable();
-        }
-    };
-    match answer.status() {
-        StatusCode::OK => {}
-        StatusCode::NOT_FOUND => return not_found(),
-        other => {
-            tracing::warn!(status = %other, "coupon info failed");
-            return unavailable();
-        }
-    }
-    let Ok(body) = answer.json::<Value>().await else {
-        return unavailable();
+    let body = match state
+        .public_json(&format!("/api/coupons/{code}"), client)
+        .await
+    {
+        ApiAnswer::Found(body) => body,
+        ApiAnswer::NotFound => return not_found(),
+        ApiAnswer::Limited {
+            message,
+            retry_after,
+        } => return entry::limited(&message, retry_after),
+        ApiAnswer::Failed => return unavailable(),
     };
     let today = contracts::schedule::korea_date(Utc::now());
     entry::page_response(StatusCode::OK, render(&ClaimView::from_json(&body), today))

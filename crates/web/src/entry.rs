@@ -7,14 +7,16 @@ use std::sync::Arc;
 
 use axum::{
     extract::{Path, Query, State},
-    http::{header, StatusCode},
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{html, WebState};
+use platform::ratelimit::ClientAddr;
+
+use crate::{html, ApiAnswer, WebState};
 
 const ENTRY_HTML: &str = include_str!("../assets/entry.html");
 const MESSAGE_HTML: &str = include_str!("../assets/message.html");
@@ -45,6 +47,8 @@ pub(crate) struct EntryView {
     /// sha256 of the draw's seed (64 hex), once entries closed.
     pub seed_commitment: Option<String>,
     pub drawn: bool,
+    /// Entrants confirm their phone with an SMS code.
+    pub verify_phone: bool,
 }
 
 impl EntryView {
@@ -66,6 +70,7 @@ impl EntryView {
             seed_commitment: text("seedCommitment")
                 .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_hexdigit())),
             drawn: v["drawn"].as_bool().unwrap_or(false),
+            verify_phone: v["verifyPhone"].as_bool().unwrap_or(false),
         }
     }
 
@@ -83,30 +88,24 @@ impl EntryView {
 /// The page for an event, or a Korean message page.
 pub async fn page(
     State(state): State<Arc<WebState>>,
+    ClientAddr(client): ClientAddr,
     Path(event_id): Path<String>,
     Query(q): Query<EntryQuery>,
 ) -> Response {
     if !html::valid_event_id(&event_id) {
         return not_found();
     }
-    let url = format!("{}/api/events/{event_id}/entry-info", state.api_base);
-    let answer = match state.client.get(&url).send().await {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::warn!(error = %e, "entry-info unreachable");
-            return unavailable();
-        }
-    };
-    match answer.status() {
-        StatusCode::OK => {}
-        StatusCode::NOT_FOUND => return not_found(),
-        other => {
-            tracing::warn!(status = %other, "entry-info failed");
-            return unavailable();
-        }
-    }
-    let Ok(body) = answer.json::<Value>().await else {
-        return unavailable();
+    let body = match state
+        .public_json(&format!("/api/events/{event_id}/entry-info"), client)
+        .await
+    {
+        ApiAnswer::Found(body) => body,
+        ApiAnswer::NotFound => return not_found(),
+        ApiAnswer::Limited {
+            message: text,
+            retry_after,
+        } => return limited(&text, retry_after),
+        ApiAnswer::Failed => return unavailable(),
     };
     let view = EntryView::from_json(&body);
     // An unknown channel in a shared link should not stop a customer from
@@ -257,6 +256,7 @@ pub(crate) fn render(view: &EntryView, event_id: &str, channel: &str, today: Nai
             "fair" => fairness(view, event_id),
             "count" => view.participant_count.to_string(),
             "accepting" => (if view.accepting { "true" } else { "false" }).to_string(),
+            "verify" => (if view.verify_phone { "true" } else { "false" }).to_string(),
             "eventId" => html::escape(event_id),
             "channel" => html::escape(channel),
             _ => return None,
@@ -292,6 +292,15 @@ pub(crate) fn not_found() -> Response {
         "이벤트를 찾을 수 없습니다",
         "주소가 올바른지 확인해 주세요. 이벤트가 삭제되었거나 아직 공개되지 않았을 수 있습니다.",
     )
+}
+
+/// The client asked too often: the API's words, and when to come back.
+pub(crate) fn limited(text: &str, retry_after: Option<HeaderValue>) -> Response {
+    let mut page = message(StatusCode::TOO_MANY_REQUESTS, "잠시 후 다시 시도해 주세요", text);
+    if let Some(value) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    page
 }
 
 fn unavailable() -> Response {

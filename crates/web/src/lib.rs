@@ -46,6 +46,64 @@ pub(crate) struct WebState {
     pub client: reqwest::Client,
 }
 
+/// What the public API answered a page.
+pub(crate) enum ApiAnswer {
+    Found(serde_json::Value),
+    NotFound,
+    /// The client asked too often; the API's Korean message and `Retry-After`.
+    Limited {
+        message: String,
+        retry_after: Option<axum::http::HeaderValue>,
+    },
+    Failed,
+}
+
+impl WebState {
+    /// GETs a public API path for a page, on behalf of `client`: its address
+    /// goes along in `X-Forwarded-For`, so that the API's rate limits count
+    /// the customer rather than this process (the API believes the header
+    /// only from its trusted proxies, loopback by default).
+    pub(crate) async fn public_json(&self, path: &str, client: std::net::IpAddr) -> ApiAnswer {
+        let url = format!("{}{path}", self.api_base);
+        let answer = match self
+            .client
+            .get(&url)
+            .header("x-forwarded-for", client.to_string())
+            .send()
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e, "public API unreachable");
+                return ApiAnswer::Failed;
+            }
+        };
+        match answer.status() {
+            axum::http::StatusCode::OK => match answer.json().await {
+                Ok(body) => ApiAnswer::Found(body),
+                Err(_) => ApiAnswer::Failed,
+            },
+            axum::http::StatusCode::NOT_FOUND => ApiAnswer::NotFound,
+            axum::http::StatusCode::TOO_MANY_REQUESTS => {
+                let retry_after = answer.headers().get("retry-after").cloned();
+                let body: serde_json::Value = answer.json().await.unwrap_or_default();
+                let message = body["message"]
+                    .as_str()
+                    .unwrap_or("요청이 너무 많습니다. 잠시 뒤에 다시 시도해 주세요")
+                    .to_string();
+                ApiAnswer::Limited {
+                    message,
+                    retry_after,
+                }
+            }
+            other => {
+                tracing::warn!(status = %other, "public API failed");
+                ApiAnswer::Failed
+            }
+        }
+    }
+}
+
 /// Routes of the web app; mounted after the API routes. `api_base` is where
 /// this process answers `/api/*` (the entry page reads the public event data there).
 pub fn router(settings: &Settings, api_base: &str) -> Router {

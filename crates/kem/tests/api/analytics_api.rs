@@ -44,6 +44,7 @@ fn published(
         start_date: "2026-11-21".into(),
         end_date: "2026-11-30".into(),
         channels: channels.iter().map(|c| c.to_string()).collect(),
+        verify_phone: false,
         target_participants: 10,
         estimated_cost: cost,
         image_url: String::new(),

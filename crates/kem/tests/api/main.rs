@@ -14,6 +14,7 @@ mod creation_api;
 mod distribution_api;
 mod event_clock_api;
 mod events_api;
+mod fair_entries_api;
 mod metrics_api;
 mod notices_api;
 mod ops_api;

@@ -18,6 +18,7 @@ fn published(event_id: &str, owner_id: i64) -> Envelope {
         start_date: crate::support::journey::today_plus(-1),
         end_date: crate::support::journey::today_plus(30),
         channels: vec!["INSTAGRAM".into(), "KAKAO".into()],
+        verify_phone: false,
         target_participants: 100,
         estimated_cost: 300_000,
         image_url: "/api/content/images/img-1.png".into(),

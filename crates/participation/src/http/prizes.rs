@@ -29,11 +29,16 @@ pub(super) fn router(shared: AppState) -> OpenApiRouter {
     responses(
         (status = 200, body = CouponInfo),
         (status = 404, description = "PART_017 no such coupon", body = ErrorBody),
+        (status = 429, description = "COMMON_429 too many look-ups from this address; Retry-After", body = ErrorBody),
     ))]
 async fn coupon_info(
     State(shared): State<AppState>,
+    throttle: platform::ratelimit::Throttle,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<CouponInfo>, ApiError> {
+    throttle
+        .check(platform::ratelimit::Kind::Coupon, "")
+        .await?;
     Ok(Json(shared.service.coupon_info(&code).await?))
 }
 

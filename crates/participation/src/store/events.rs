@@ -33,14 +33,15 @@ macro_rules! upsert_sql {
     ($conn:expr, $e:expr, $now:expr) => {
         sqlx::query(&format!(
             "INSERT INTO events (event_id, owner_id, status, title, store_name, prize, \
-             start_date, end_date, channels, updated_at, image_url) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             start_date, end_date, channels, updated_at, image_url, verify_phone) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
              ON CONFLICT (event_id) DO UPDATE SET owner_id = excluded.owner_id, \
              title = excluded.title, store_name = excluded.store_name, \
              prize = excluded.prize, start_date = excluded.start_date, \
              end_date = CASE WHEN events.status = 'ENDED' THEN events.end_date ELSE excluded.end_date END, \
              channels = excluded.channels, updated_at = excluded.updated_at, \
-             image_url = excluded.image_url, status = {FORWARD_STATUS}"
+             image_url = excluded.image_url, verify_phone = excluded.verify_phone, \
+             status = {FORWARD_STATUS}"
         ))
         .bind(&$e.event_id)
         .bind($e.owner_id)
@@ -53,6 +54,7 @@ macro_rules! upsert_sql {
         .bind(&$e.channels)
         .bind($now)
         .bind(&$e.image_url)
+        .bind($e.verify_phone)
         .execute($conn)
     };
 }
@@ -162,6 +164,7 @@ impl ParticipationStore {
             image_url: Some(state.image_url.clone()).filter(|u| !u.is_empty()),
             seed_commitment: None,
             ended_at: None,
+            verify_phone: state.verify_phone,
         };
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;

@@ -41,6 +41,9 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     s.data_dir = dir.to_path_buf();
     s.jwt_secret = Secret::new("test-secret-test-secret-test-secret-123");
     s.outbox_relay_interval_ms = 100;
+    // Every test client is 127.0.0.1 and many tests enter hundreds of
+    // entries: limits out of the way, except where a test sets its own.
+    s.set_section("rate_limits", &generous_limits());
     if let Ok(url) = std::env::var("KEM_TEST_CACHE_URL") {
         s.cache_url = url;
         s.cache_key_prefix = unique("t") + ":";
@@ -53,6 +56,13 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
         s.bus_skip_history = true;
     }
     s
+}
+
+/// `[rate_limits]` far above what any test sends.
+pub fn generous_limits() -> Value {
+    let wide = serde_json::json!({"count": 1_000_000, "per_secs": 60});
+    serde_json::json!({"entry": wide, "entry_info": wide, "coupon": wide, "login": wide,
+                       "register": wide, "verification": wide})
 }
 
 pub async fn spawn() -> TestApp {
