@@ -33,6 +33,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# One machine plays every owner and customer of the walk: the sign-up and
+# login limits per address (5 and 10) would stop the walk, not a script.
+KEM_RATE_LIMITS__REGISTER__COUNT=100 KEM_RATE_LIMITS__LOGIN__COUNT=200 \
 "${CARGO_TARGET_DIR:-target}/debug/kem" serve --listen "127.0.0.1:$app_port" --data-dir "$work/data" >"$work/kem.log" 2>&1 &
 pids+=($!)
 chromedriver --port="$driver_port" >"$work/chromedriver.log" 2>&1 &

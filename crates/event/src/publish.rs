@@ -110,15 +110,22 @@ impl EventService {
         let channels_json = serde_json::to_string(&chosen).unwrap_or_else(|_| "[]".into());
         let approved = self
             .store
-            .approve(&row.id, row.user_id, &channels_json, verify_phone, Utc::now(), |r| {
-                Envelope::wrap(&EventCreated {
-                    event_id: r.id.clone(),
-                    user_id: r.user_id,
-                    title: r.title.clone().unwrap_or_default(),
-                    objective: r.objective.clone(),
-                    created_at: rfc3339(r.approved_at.unwrap_or_else(Utc::now)),
-                })
-            })
+            .approve(
+                &row.id,
+                row.user_id,
+                &channels_json,
+                verify_phone,
+                Utc::now(),
+                |r| {
+                    Envelope::wrap(&EventCreated {
+                        event_id: r.id.clone(),
+                        user_id: r.user_id,
+                        title: r.title.clone().unwrap_or_default(),
+                        objective: r.objective.clone(),
+                        created_at: rfc3339(r.approved_at.unwrap_or_else(Utc::now)),
+                    })
+                },
+            )
             .await?;
         let Some((row, message)) = approved else {
             // Changed under us (another publish approved it first): start over from its state.

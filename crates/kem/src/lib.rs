@@ -300,7 +300,7 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(server_shutdown.cancelled_owned())
-            .await
+        .await
     });
     tracing::info!(%addr, database = %redact_url(&settings.database_url), cache = cache.backend_name(), bus = bus.name(), "kem serving");
     Ok(App {

@@ -182,10 +182,9 @@ fn verify_error(e: VerifyError) -> ApiError {
             codes::PART_CODE_SPENT,
             "이미 사용했거나 입력 횟수를 넘은 인증번호입니다. 새 인증번호를 받아 주세요",
         ),
-        VerifyError::NotSent => ApiError::bad_request(
-            codes::PART_CODE_SPENT,
-            "먼저 인증번호 받기를 눌러 주세요",
-        ),
+        VerifyError::NotSent => {
+            ApiError::bad_request(codes::PART_CODE_SPENT, "먼저 인증번호 받기를 눌러 주세요")
+        }
         VerifyError::Unavailable(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             codes::PART_CODE_NOT_SENT,
@@ -338,8 +337,8 @@ async fn send_code(
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
     let id = event_id(id)?;
     throttle.check(Kind::Verification, "").await?;
-    let phone = PhoneNumber::parse(req.phone_number.as_deref().unwrap_or(""))
-        .map_err(PartError::from)?;
+    let phone =
+        PhoneNumber::parse(req.phone_number.as_deref().unwrap_or("")).map_err(PartError::from)?;
     let sent = shared.service.send_code(&id, &phone).await?;
     Ok((StatusCode::ACCEPTED, Json(sent)))
 }

@@ -202,12 +202,14 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
             reason,
         }
     })?;
-    let service = Arc::new(service.with_verifier(verification::Verifier::new(
-        deps.tokens
-            .derived_key("participation/phone-verification")
-            .to_vec(),
-        providers.sms.clone(),
-    )));
+    let service = Arc::new(
+        service.with_verifier(verification::Verifier::new(
+            deps.tokens
+                .derived_key("participation/phone-verification")
+                .to_vec(),
+            providers.sms.clone(),
+        )),
+    );
     tasks.push(notices::spawn(
         service.clone(),
         notices::NoticeSender {

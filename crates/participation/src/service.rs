@@ -244,6 +244,13 @@ impl ParticipationService {
 
     /// The public entry page's facts: no personal data.
     pub async fn entry_info(&self, event_id: &str) -> Result<EntryInfo, PartError> {
+        // A customer may open the page seconds after the post, before the bus
+        // brought the publish here: the event service's word first, so the
+        // page takes entries (and asks for a code) as the owner was told.
+        match self.published_event(event_id).await {
+            Ok(_) | Err(PartError::UnknownEvent) => {}
+            Err(e) => return Err(e),
+        }
         let event = self.current_event(event_id).await?;
         let phase = event.phase(self.clock.now());
         let drawn = event.status == "ENDED" && self.store.draw(event_id).await?.is_some();

@@ -21,7 +21,7 @@ use platform::ids::new_id;
 
 use crate::{
     domain::PhoneNumber,
-    service::{ParticipationService, PartError},
+    service::{PartError, ParticipationService},
     store::{Closed, EventRow, VerificationRow},
 };
 
@@ -192,7 +192,11 @@ impl ParticipationService {
     /// event that verifies phones and takes entries now, for a phone that has
     /// not entered, within the resend limits. When the provider fails the
     /// code is forgotten (the entrant asks again).
-    pub async fn send_code(&self, event_id: &str, phone: &PhoneNumber) -> Result<CodeSent, PartError> {
+    pub async fn send_code(
+        &self,
+        event_id: &str,
+        phone: &PhoneNumber,
+    ) -> Result<CodeSent, PartError> {
         let verifier = self.verifier()?;
         let event = self.published_event(event_id).await?;
         if !event.verify_phone {
@@ -311,7 +315,7 @@ impl ParticipationService {
 
     /// The event as published: this copy, or the event service's word when
     /// this copy has not heard of the publish yet.
-    async fn published_event(&self, event_id: &str) -> Result<EventRow, PartError> {
+    pub(crate) async fn published_event(&self, event_id: &str) -> Result<EventRow, PartError> {
         match self.store.event(event_id).await? {
             Some(event) if event.status != "APPROVED" => Ok(event),
             _ => {
@@ -331,8 +335,12 @@ impl ParticipationService {
 fn closed_at(event: &EventRow, now: DateTime<Utc>) -> Option<Closed> {
     match (event.status.as_str(), event.phase(now)) {
         ("ENDED", _) => Some(Closed::Ended(event.end_date.clone())),
-        (_, Some(Phase::Upcoming)) => Some(Closed::Upcoming(event.start_date.clone().unwrap_or_default())),
-        (_, Some(Phase::Ended)) => Some(Closed::PastEnd(event.end_date.clone().unwrap_or_default())),
+        (_, Some(Phase::Upcoming)) => Some(Closed::Upcoming(
+            event.start_date.clone().unwrap_or_default(),
+        )),
+        (_, Some(Phase::Ended)) => {
+            Some(Closed::PastEnd(event.end_date.clone().unwrap_or_default()))
+        }
         (_, Some(Phase::Open)) => None,
         (_, None) => Some(Closed::NotOpen),
     }
@@ -381,7 +389,10 @@ mod tests {
         assert!(!v.matches("ver-1", "123457", &stored));
         assert!(!v.matches("ver-2", "123456", &stored));
         assert!(!verifier(b"key-two").matches("ver-1", "123456", &stored));
-        assert_ne!(v.phone_key("01012345678"), verifier(b"key-two").phone_key("01012345678"));
+        assert_ne!(
+            v.phone_key("01012345678"),
+            verifier(b"key-two").phone_key("01012345678")
+        );
         assert!(!v.phone_key("01012345678").contains("1234"));
     }
 
@@ -416,7 +427,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_provider_failure_is_unavailable() {
-        let err = verifier(b"k").send("ver-1", "01012345678", "가게", "123456").await;
+        let err = verifier(b"k")
+            .send("ver-1", "01012345678", "가게", "123456")
+            .await;
         assert!(matches!(err, Err(VerifyError::Unavailable(_))));
         assert!(code_text("맛있는집", "123456").contains("맛있는집"));
     }

@@ -311,7 +311,10 @@ impl RateLimits {
                 Ok(())
             }
             Err(_) => {
-                tracing::warn!(limit = kind.name(), "rate limit store timed out; request let through");
+                tracing::warn!(
+                    limit = kind.name(),
+                    "rate limit store timed out; request let through"
+                );
                 Ok(())
             }
         }
@@ -460,7 +463,10 @@ mod tests {
             ip("198.51.100.7")
         );
         // No header, or garbage: the peer.
-        assert_eq!(client_address(&trusted, ip("10.0.0.2"), None), ip("10.0.0.2"));
+        assert_eq!(
+            client_address(&trusted, ip("10.0.0.2"), None),
+            ip("10.0.0.2")
+        );
         assert_eq!(
             client_address(&trusted, ip("10.0.0.2"), Some("not-an-address")),
             ip("10.0.0.2")
@@ -478,7 +484,8 @@ mod tests {
             entry: Limit::new(3, 60),
             ..RateLimitSettings::default()
         };
-        let limits = RateLimits::new(settings, "memory://", "", Duration::from_millis(100)).unwrap();
+        let limits =
+            RateLimits::new(settings, "memory://", "", Duration::from_millis(100)).unwrap();
         for _ in 0..3 {
             limits.check(Kind::Entry, "e1|a").await.unwrap();
         }

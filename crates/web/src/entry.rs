@@ -296,7 +296,11 @@ pub(crate) fn not_found() -> Response {
 
 /// The client asked too often: the API's words, and when to come back.
 pub(crate) fn limited(text: &str, retry_after: Option<HeaderValue>) -> Response {
-    let mut page = message(StatusCode::TOO_MANY_REQUESTS, "잠시 후 다시 시도해 주세요", text);
+    let mut page = message(
+        StatusCode::TOO_MANY_REQUESTS,
+        "잠시 후 다시 시도해 주세요",
+        text,
+    );
     if let Some(value) = retry_after {
         page.headers_mut().insert(header::RETRY_AFTER, value);
     }

@@ -769,3 +769,178 @@ async fn prizes(b: &mut Browser, narrow: &mut Browser, event_id: &str) {
             .await;
     }
 }
+
+/// An owner's event published over the API with phone verification on:
+/// answers its id. (The owner's wizard ticks the same box at publish; the
+/// walk above covers that screen.)
+async fn verifying_event(base: &str) -> String {
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: String, token: Option<String>, body: Value| {
+        let http = http.clone();
+        let url = format!("{base}{path}");
+        async move {
+            let mut req = http.request(method, url).json(&body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let res = req.send().await.expect("api call");
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis()
+        % 100_000_000;
+    let (status, body) = call(reqwest::Method::POST, "/api/users/register".into(), None,
+        json!({"name": "인증사장", "phoneNumber": format!("010{stamp:08}"), "email": format!("verify{stamp}@example.com"),
+               "password": PASSWORD, "storeName": "인증카페", "industry": "카페", "address": "서울시 마포구"})).await;
+    assert_eq!(status, 201, "{body}");
+    let token = body["token"].as_str().expect("token").to_string();
+    let user = body["userId"].as_i64().expect("user");
+    let t = || Some(token.clone());
+    let (_, draft) = call(reqwest::Method::POST, "/api/events/purposes".into(), t(),
+        json!({"userId": user, "objective": "신규 고객 유치", "storeName": "인증카페", "industry": "카페", "address": "서울시 마포구"})).await;
+    let id = draft["eventDraftId"].as_str().expect("draft").to_string();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("kst"))
+        .format("%Y-%m-%d")
+        .to_string();
+    let wait = |path: String| {
+        let call = &call;
+        let t = t.clone();
+        async move {
+            for _ in 0..120 {
+                let (_, body) = call(reqwest::Method::GET, path.clone(), t(), Value::Null).await;
+                if body["status"] == "COMPLETED" {
+                    return body;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            panic!("{path} never completed");
+        }
+    };
+    let ai = format!("/api/events/{id}/ai-recommendations");
+    call(
+        reqwest::Method::POST,
+        ai.clone(),
+        t(),
+        json!({"startDate": today}),
+    )
+    .await;
+    wait(ai).await;
+    call(
+        reqwest::Method::PUT,
+        format!("/api/events/{id}/recommendation"),
+        t(),
+        json!({"optionNumber": 1}),
+    )
+    .await;
+    let images = format!("/api/events/{id}/images");
+    call(
+        reqwest::Method::POST,
+        images.clone(),
+        t(),
+        json!({"platforms": ["INSTAGRAM"]}),
+    )
+    .await;
+    let done = wait(images).await;
+    let image = done["images"][0]["imageId"]
+        .as_str()
+        .expect("image")
+        .to_string();
+    call(
+        reqwest::Method::PUT,
+        format!("/api/events/{id}/content"),
+        t(),
+        json!({"imageId": image}),
+    )
+    .await;
+    call(
+        reqwest::Method::PUT,
+        format!("/api/events/{id}/channels"),
+        t(),
+        json!({"channels": ["INSTAGRAM"], "channelSettings": {}}),
+    )
+    .await;
+    let (status, body) = call(
+        reqwest::Method::POST,
+        format!("/api/events/{id}/publish"),
+        t(),
+        json!({"verifyPhone": true}),
+    )
+    .await;
+    assert_eq!((status, &body["status"]), (200, &json!("ACTIVE")), "{body}");
+    id
+}
+
+/// The code the messaging sandbox last received for `phone`.
+async fn sandbox_code(base: &str, phone: &str) -> String {
+    for _ in 0..40 {
+        let body: Value = reqwest::get(format!("{base}/sandbox/messages"))
+            .await
+            .expect("sandbox")
+            .json()
+            .await
+            .expect("json");
+        let text = body["messages"].as_array().and_then(|all| {
+            all.iter()
+                .rev()
+                .find(|m| m["recipient"] == json!(phone))
+                .and_then(|m| m["text"].as_str().map(str::to_string))
+        });
+        if let Some(code) = text.as_deref().and_then(|t| {
+            t.split_whitespace()
+                .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        }) {
+            return code.to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("no code reached {phone}");
+}
+
+/// A customer on a 360 px phone enters an event that verifies phones: asks
+/// for a code, types a wrong one, then the one the SMS (the sandbox) carried.
+#[tokio::test]
+async fn a_customer_verifies_the_phone_before_entering() {
+    if std::env::var("KEM_BROWSER_TESTS").as_deref() != Ok("1") {
+        eprintln!("skipped: set KEM_BROWSER_TESTS=1 (scripts/browser-tests.sh does)");
+        return;
+    }
+    let base = std::env::var("KEM_BROWSER_BASE_URL").expect("KEM_BROWSER_BASE_URL");
+    let webdriver =
+        std::env::var("KEM_WEBDRIVER_URL").unwrap_or_else(|_| "http://127.0.0.1:9515".into());
+    let id = verifying_event(&base).await;
+    let mut b = Browser::open(base.clone(), &webdriver, (360, 740)).await;
+    b.n = 200;
+    b.go(&format!("/e/{id}")).await;
+    b.find("#verify-block:not([hidden])").await;
+    b.fits("verifying entry page at 360 px").await;
+    b.shot("360-verify-entry", Some("#entry-form")).await;
+    // Entering without a code is stopped in the page.
+    b.fill("#name", "인증손님").await;
+    b.fill("#phoneNumber", "010-3333-4444").await;
+    b.click("#agreePrivacy").await;
+    b.click("#submit").await;
+    b.text_contains("#verificationCode-error", "인증번호 6자리")
+        .await;
+    b.click("#send-code").await;
+    b.text_contains("#code-status", "보냈습니다").await;
+    b.text_contains("#send-code", "다시 받기").await;
+    b.shot("360-verify-sent", Some("#verify-block")).await;
+    let code = sandbox_code(&base, "01033334444").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    b.fill("#verificationCode", wrong).await;
+    b.click("#submit").await;
+    b.text_contains("#verificationCode-error", "남은 입력 4회")
+        .await;
+    b.shot("360-verify-wrong", Some("#verify-block")).await;
+    b.fill("#verificationCode", &code).await;
+    b.click("#submit").await;
+    b.text_contains("#thanks", "응모가 완료되었습니다").await;
+    b.fits("verified entry at 360 px").await;
+    b.shot("360-verify-done", Some("#thanks")).await;
+    b.c.close().await.ok();
+}

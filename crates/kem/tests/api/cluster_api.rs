@@ -25,6 +25,16 @@ async fn participate_requests(replica: &str) -> f64 {
         .sum()
 }
 
+/// An entry as a customer at `address` behind a proxy sends it.
+async fn enter_from(r: &Remote, id: &str, address: &str, body: Value) -> crate::support::Answer {
+    let req = r
+        .http()
+        .post(r.url(&format!("/api/events/{id}/participate")))
+        .header("x-forwarded-for", address)
+        .json(&body);
+    r.send(req).await
+}
+
 #[tokio::test]
 async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
     let Ok(proxy) = std::env::var("KEM_CLUSTER_URL") else {
@@ -43,9 +53,11 @@ async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
 
     let (id, token, _) = published_event(&r, &["INSTAGRAM", "NAVER", "KAKAO"]).await;
 
-    // Right after the owner is told ACTIVE: 600 entries from 24 clients, spread by nginx.
+    // Right after the owner is told ACTIVE: 600 entries from 30 customers
+    // (their addresses as a proxy in front would forward them), spread by
+    // nginx; 20 each, the default limit per event and address.
     let total = 600usize;
-    let clients = 24usize;
+    let clients = 30usize;
     let numbers: Vec<i64> = futures::future::join_all((0..clients).map(|c| {
         let r = &r;
         let id = &id;
@@ -54,7 +66,7 @@ async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
             for i in (c..total).step_by(clients) {
                 let body = json!({"name": format!("손님{i}"), "phoneNumber": format!("010-{:04}-{:04}", 6000 + i / 10_000, i % 10_000),
                                   "agreePrivacy": true, "storeVisited": i % 3 == 0});
-                let a = r.post(&format!("/api/events/{id}/participate"), None, body).await;
+                let a = enter_from(r, id, &format!("198.51.100.{c}"), body).await;
                 assert_eq!(a.status, 201, "entry {i}: {}", a.body);
                 mine.push(a.body["entryNumber"].as_i64().expect("number"));
             }
@@ -102,6 +114,17 @@ async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
             );
         }
     }
+
+    // One address flooding the event over both replicas: the count is
+    // shared (Redis), so exactly the limit gets in.
+    let answers = futures::future::join_all((0..30).map(|i| {
+        let body = json!({"name": "도배", "phoneNumber": format!("010-8888-{i:04}"), "agreePrivacy": true});
+        enter_from(&r, &id, "203.0.113.77", body)
+    }))
+    .await;
+    let taken = answers.iter().filter(|a| a.status == 201).count();
+    let refused = answers.iter().filter(|a| a.status == 429).count();
+    assert_eq!((taken, refused), (20, 10), "limit across replicas");
 
     // Ended by its owner on one replica: refused at once on every one.
     assert_eq!(

@@ -74,13 +74,23 @@ async fn a_flood_from_one_address_stops_at_the_limit_and_nothing_more_is_stored(
         assert!((1..=60).contains(&retry), "{retry}");
         assert!(a.body["message"].as_str().unwrap().contains("다시 시도"));
     }
-    assert_eq!(count(&t, &token, &id).await, 5, "nothing stored beyond the limit");
+    assert_eq!(
+        count(&t, &token, &id).await,
+        5,
+        "nothing stored beyond the limit"
+    );
     // Another client behind the (trusted, loopback) proxy has its own count.
     let (a, _) = post_from(&t, &path, Some("198.51.100.7"), entry(100)).await;
     assert_eq!(a.status, 201, "{}", a.body);
     // So has another event, from the same address.
     let (other, _, _) = published_event(&t, &["INSTAGRAM"]).await;
-    let (a, _) = post_from(&t, &format!("/api/events/{other}/participate"), None, entry(1)).await;
+    let (a, _) = post_from(
+        &t,
+        &format!("/api/events/{other}/participate"),
+        None,
+        entry(1),
+    )
+    .await;
     assert_eq!(a.status, 201, "{}", a.body);
 }
 
@@ -149,7 +159,11 @@ async fn logins_sign_ups_entry_pages_and_claim_pages_are_limited_per_address() {
         };
         let id = ready_draft(&t, &token, owner, &["INSTAGRAM"]).await;
         let a = t
-            .post(&format!("/api/events/{id}/publish"), Some(&token), Value::Null)
+            .post(
+                &format!("/api/events/{id}/publish"),
+                Some(&token),
+                Value::Null,
+            )
             .await;
         assert_eq!(a.status, 200, "{}", a.body);
         id
@@ -175,7 +189,11 @@ async fn logins_sign_ups_entry_pages_and_claim_pages_are_limited_per_address() {
     assert!(limited.headers().get("retry-after").is_some());
     let text = limited.text().await.unwrap();
     assert!(text.contains("잠시 후 다시 시도해 주세요"), "{text}");
-    assert_eq!(page("198.51.100.21").await.status(), 200, "another customer");
+    assert_eq!(
+        page("198.51.100.21").await.status(),
+        200,
+        "another customer"
+    );
 
     // The claim page and its API: unknown codes are 404 until the limit.
     let claim = |code: &'static str| {
@@ -218,7 +236,11 @@ async fn two_apps_on_one_redis_share_the_count() {
     }
     for app in [&a, &b] {
         let (r, _) = post_from(app, "/api/users/login", None, login.clone()).await;
-        assert_eq!((r.status, r.code()), (429, "COMMON_429"), "shared by both apps");
+        assert_eq!(
+            (r.status, r.code()),
+            (429, "COMMON_429"),
+            "shared by both apps"
+        );
     }
 }
 
@@ -276,15 +298,27 @@ async fn a_verifying_event_stores_an_entry_only_with_the_code_sent_to_its_phone(
     assert_eq!((a.status, a.code()), (400, "PART_021"));
     let a = t.post(&enter, None, with_code("01055550001", "12ab")).await;
     assert_eq!((a.status, a.code()), (400, "PART_021"));
-    let a = t.post(&send, None, json!({"phoneNumber": "02-123-4567"})).await;
+    let a = t
+        .post(&send, None, json!({"phoneNumber": "02-123-4567"}))
+        .await;
     assert_eq!((a.status, a.code()), (400, "PART_007"));
     // Entering before asking for a code: PART_023.
-    let a = t.post(&enter, None, with_code("01055550001", "123456")).await;
+    let a = t
+        .post(&enter, None, with_code("01055550001", "123456"))
+        .await;
     assert_eq!((a.status, a.code()), (400, "PART_023"));
 
-    let a = t.post(&send, None, json!({"phoneNumber": "010-5555-0001"})).await;
+    let a = t
+        .post(&send, None, json!({"phoneNumber": "010-5555-0001"}))
+        .await;
     assert_eq!(a.status, 202, "{}", a.body);
-    assert_eq!((a.body["expiresInSeconds"].as_i64(), a.body["resendAfterSeconds"].as_i64()), (Some(180), Some(30)));
+    assert_eq!(
+        (
+            a.body["expiresInSeconds"].as_i64(),
+            a.body["resendAfterSeconds"].as_i64()
+        ),
+        (Some(180), Some(30))
+    );
     let code = last_code(&t, "01055550001").await;
     // Again at once: 429 PART_020 with when to come back.
     let (a, retry) = post_from(&t, &send, None, json!({"phoneNumber": "01055550001"})).await;
@@ -294,13 +328,23 @@ async fn a_verifying_event_stores_an_entry_only_with_the_code_sent_to_its_phone(
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let a = t.post(&enter, None, with_code("01055550001", wrong)).await;
     assert_eq!((a.status, a.code()), (400, "PART_022"));
-    assert!(a.body["message"].as_str().unwrap().contains("4회"), "{}", a.body);
+    assert!(
+        a.body["message"].as_str().unwrap().contains("4회"),
+        "{}",
+        a.body
+    );
     // Another phone cannot use this phone's code.
     let a = t.post(&enter, None, with_code("01055550002", &code)).await;
     assert_eq!((a.status, a.code()), (400, "PART_023"));
-    assert_eq!(count(&t, &token, &id).await, 0, "nothing stored without a code");
+    assert_eq!(
+        count(&t, &token, &id).await,
+        0,
+        "nothing stored without a code"
+    );
 
-    let a = t.post(&enter, None, with_code("010-5555-0001", &code)).await;
+    let a = t
+        .post(&enter, None, with_code("010-5555-0001", &code))
+        .await;
     assert_eq!(a.status, 201, "{}", a.body);
     assert_eq!(a.body["verified"], true);
     // Replayed: the code is spent (and the phone entered).
@@ -308,7 +352,9 @@ async fn a_verifying_event_stores_an_entry_only_with_the_code_sent_to_its_phone(
     assert_eq!((a.status, a.code()), (400, "PART_023"));
     // An entered phone gets no new code.
     t.app.clock.advance(Duration::seconds(31));
-    let a = t.post(&send, None, json!({"phoneNumber": "01055550001"})).await;
+    let a = t
+        .post(&send, None, json!({"phoneNumber": "01055550001"}))
+        .await;
     assert_eq!((a.status, a.code()), (409, "PART_001"));
     assert_eq!(count(&t, &token, &id).await, 1);
 }
@@ -321,7 +367,9 @@ async fn codes_expire_run_out_of_tries_and_are_sent_at_most_five_an_hour() {
     let enter = format!("/api/events/{id}/participate");
 
     // Expired after 3 minutes.
-    let a = t.post(&send, None, json!({"phoneNumber": "01066660001"})).await;
+    let a = t
+        .post(&send, None, json!({"phoneNumber": "01066660001"}))
+        .await;
     assert_eq!(a.status, 202, "{}", a.body);
     let code = last_code(&t, "01066660001").await;
     t.app.clock.advance(Duration::seconds(181));
@@ -330,7 +378,9 @@ async fn codes_expire_run_out_of_tries_and_are_sent_at_most_five_an_hour() {
     assert!(a.body["message"].as_str().unwrap().contains("3분"));
 
     // Five wrong tries spend the code, even the right one after them.
-    let a = t.post(&send, None, json!({"phoneNumber": "01066660002"})).await;
+    let a = t
+        .post(&send, None, json!({"phoneNumber": "01066660002"}))
+        .await;
     assert_eq!(a.status, 202, "{}", a.body);
     let code = last_code(&t, "01066660002").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -344,7 +394,9 @@ async fn codes_expire_run_out_of_tries_and_are_sent_at_most_five_an_hour() {
     // Five codes an hour per phone; the sixth waits.
     for _ in 0..4 {
         t.app.clock.advance(Duration::seconds(31));
-        let a = t.post(&send, None, json!({"phoneNumber": "01066660002"})).await;
+        let a = t
+            .post(&send, None, json!({"phoneNumber": "01066660002"}))
+            .await;
         assert_eq!(a.status, 202, "{}", a.body);
     }
     t.app.clock.advance(Duration::seconds(31));
@@ -362,24 +414,38 @@ async fn a_provider_outage_keeps_nothing_and_plain_events_send_no_codes() {
     let t = spawn_with(|_| {}).await;
     let (id, _) = verifying_event(&t).await;
     let send = format!("/api/events/{id}/verifications");
-    let a = t.put("/sandbox/messages/knobs", None, json!({"outage": true})).await;
+    let a = t
+        .put("/sandbox/messages/knobs", None, json!({"outage": true}))
+        .await;
     assert_eq!(a.status, 200, "{}", a.body);
     let (a, retry) = post_from(&t, &send, None, json!({"phoneNumber": "01077770001"})).await;
     assert_eq!((a.status, a.code()), (503, "PART_024"), "{}", a.body);
     assert!(retry.is_some());
-    let a = t.put("/sandbox/messages/knobs", None, json!({"outage": false})).await;
+    let a = t
+        .put("/sandbox/messages/knobs", None, json!({"outage": false}))
+        .await;
     assert_eq!(a.status, 200);
     // Nothing was kept: no 30-second wait for a code that never went out.
-    let a = t.post(&send, None, json!({"phoneNumber": "01077770001"})).await;
+    let a = t
+        .post(&send, None, json!({"phoneNumber": "01077770001"}))
+        .await;
     assert_eq!(a.status, 202, "{}", a.body);
 
     let (plain, _, _) = published_event(&t, &["INSTAGRAM"]).await;
     let a = t
-        .post(&format!("/api/events/{plain}/verifications"), None, json!({"phoneNumber": "01077770002"}))
+        .post(
+            &format!("/api/events/{plain}/verifications"),
+            None,
+            json!({"phoneNumber": "01077770002"}),
+        )
         .await;
     assert_eq!((a.status, a.code()), (409, "PART_019"));
-    let info = t.get(&format!("/api/events/{plain}/entry-info"), None).await;
+    let info = t
+        .get(&format!("/api/events/{plain}/entry-info"), None)
+        .await;
     assert_eq!(info.body["verifyPhone"], false);
-    let a = t.post(&format!("/api/events/{plain}/participate"), None, entry(7)).await;
+    let a = t
+        .post(&format!("/api/events/{plain}/participate"), None, entry(7))
+        .await;
     assert_eq!((a.status, &a.body["verified"]), (201, &json!(false)));
 }
