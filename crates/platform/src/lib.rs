@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod periodic;
 pub mod resilience;
+pub mod security_headers;
 pub mod telemetry;
 
 /// What a service module needs from the composition root.
