@@ -14,6 +14,11 @@ fn settings(s: &mut platform::config::Settings) {
     s.set_section("distribution", &json!({"retry_backoff_ms": [10, 20, 40]}));
 }
 
+/// A request: what it is, method, path, bearer token, JSON body.
+type Call<'a> = (&'a str, Method, String, Option<&'a str>, Option<Value>);
+/// A request and the status it must answer.
+type Case<'a> = (&'a str, Method, String, Option<&'a str>, Option<Value>, u16);
+
 /// Status and headers of one request.
 async fn answer(
     t: &TestApp,
@@ -93,7 +98,7 @@ async fn every_kind_of_answer_carries_the_security_headers() {
     let t = spawn_with(settings).await;
     let (id, token, code) = drawn(&t).await;
     let too_big = json!({"name": "x".repeat(2 * 1024 * 1024)});
-    let cases: Vec<(&str, Method, String, Option<&str>, Option<Value>, u16)> = vec![
+    let cases: Vec<Case> = vec![
         ("owner app", Method::GET, "/".into(), None, None, 200),
         (
             "script asset",
@@ -248,7 +253,7 @@ async fn answers_with_personal_data_are_never_cached() {
     let t = spawn_with(settings).await;
     let (id, token, code) = drawn(&t).await;
     let login = json!({"email": "nobody@example.com", "password": "Wrong-pass1!"});
-    let cases: Vec<(&str, Method, String, Option<&str>, Option<Value>)> = vec![
+    let cases: Vec<Call> = vec![
         (
             "participants",
             Method::GET,
