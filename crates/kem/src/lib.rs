@@ -290,7 +290,12 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
             health::panic_answer,
         ))
         .layer(middleware::from_fn(platform::metrics::track_requests))
-        .layer(middleware::from_fn(trace_requests));
+        .layer(middleware::from_fn(trace_requests))
+        // Outermost, so that every answer gets them, panics and 413s included.
+        .layer(middleware::from_fn_with_state(
+            Arc::new(security_headers(&settings, &format!("http://{addr}"))),
+            platform::security_headers::add_security_headers,
+        ));
 
     let server_shutdown = shutdown.clone();
     let server = tokio::spawn(async move {
@@ -314,6 +319,25 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
         tasks,
         dbs,
     })
+}
+
+/// The security headers, with the image hosts the pages may show: the
+/// content store's public URL (a CDN or bucket) and the origin the event
+/// service writes into published events (its `public_url`, else this process).
+fn security_headers(settings: &Settings, own: &str) -> platform::security_headers::SecurityHeaders {
+    #[derive(Default, serde::Deserialize)]
+    struct PublicUrl {
+        #[serde(default)]
+        public_url: String,
+    }
+    let public_url = |table: &str| {
+        settings
+            .section::<PublicUrl>(table)
+            .map(|s| s.public_url)
+            .unwrap_or_default()
+    };
+    let (event, content) = (public_url("event"), public_url("content"));
+    platform::security_headers::SecurityHeaders::new([own, event.as_str(), content.as_str()])
 }
 
 /// A URL without its password, fit for logs.

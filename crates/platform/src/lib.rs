@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod periodic;
 pub mod ratelimit;
 pub mod resilience;
+pub mod security_headers;
 pub mod telemetry;
 
 /// What a service module needs from the composition root.

@@ -50,7 +50,7 @@ export async function couponScreen() {
         <p class="error" id="couponCode-error" aria-live="polite"></p></div>
       <button class="primary" type="submit" id="redeem">사용 처리</button>
     </form>
-    <button type="button" class="block" id="scan" style="margin-top:8px">카메라로 스캔</button>
+    <button type="button" class="block mt-8" id="scan">카메라로 스캔</button>
     <div class="scan" id="scan-box" hidden><video id="scan-video" playsinline muted></video>
       <p class="small muted" id="scan-hint">QR 코드를 화면 가운데에 맞춰 주세요.</p>
       <button type="button" id="scan-stop">스캔 닫기</button></div>

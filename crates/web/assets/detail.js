@@ -52,14 +52,14 @@ export async function detailScreen(id) {
   const state = e.phase ? `<span class="badge ${esc(e.phase)}" id="phase">${PHASES[e.phase] || ''}</span>` : badge(e.status);
   const start = e.startDate || today();
   const m = render(`<p><a href="#/events">← 이벤트 목록</a></p>
-    <section class="card"><div class="row spread"><h1 style="margin:0">${esc(title)}</h1>${state}</div>
+    <section class="card"><div class="row spread"><h1 class="flush">${esc(title)}</h1>${state}</div>
       <p class="muted">${esc(e.objective)} · 경품 ${esc(c.prizeText || e.prize || '-')}</p>
-      ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="홍보 이미지" style="max-width:240px;border-radius:10px">` : ''}
+      ${c.imageUrl ? `<img src="${esc(c.imageUrl)}" alt="홍보 이미지" class="event-thumb">` : ''}
       <dl class="facts" id="dates"><div><dt>기간</dt><dd>${kday(e.startDate)} ~ ${kday(e.endDate)}</dd></div>
         <div><dt>상태</dt><dd>${stateLine(e)}</dd></div>
         <div><dt>응모 방식</dt><dd id="verify-mode">${e.verifyPhone ? '휴대폰 인증 후 응모' : '인증 없이 응모'}</dd></div></dl>
       ${active ? `<form id="schedule-form" novalidate><div class="field"><label for="endDate">종료일 바꾸기</label>
-        <div class="row"><input id="endDate" name="endDate" type="date" value="${esc(e.endDate || '')}" min="${today() > start ? today() : start}" max="${plusDays(start, 90)}" aria-describedby="endDate-hint endDate-error" style="flex:1;min-width:0">
+        <div class="row"><input id="endDate" name="endDate" type="date" value="${esc(e.endDate || '')}" min="${today() > start ? today() : start}" max="${plusDays(start, 90)}" aria-describedby="endDate-hint endDate-error" class="grow">
         <button type="submit">저장</button></div>
         <p class="hint" id="endDate-hint">오늘 이후, 시작일부터 90일 안으로 정할 수 있어요.</p><p class="error" id="endDate-error" aria-live="polite"></p></div></form>
         <button type="button" class="danger" id="end">지금 종료하기</button>` : ''}
@@ -189,7 +189,7 @@ function prizeActions(w) {
   return `<div class="actions prize-actions" id="prize-actions">
       <button type="button" class="primary" id="notify-open">당첨 안내 보내기</button>
       <button type="button" id="contacts-open">연락처 보기</button></div>
-    <div class="actions" style="margin-top:8px"><a class="button" href="#/coupons" id="coupons-link">쿠폰 사용 처리</a>
+    <div class="actions mt-8"><a class="button" href="#/coupons" id="coupons-link">쿠폰 사용 처리</a>
       ${late ? '<button type="button" id="replace">예비 당첨자에게 넘기기</button>' : ''}</div>
     <div id="prize-panel" aria-live="polite"></div>
     <dialog id="notify-dialog" aria-labelledby="notify-title"><form method="dialog"><h3 id="notify-title">당첨 안내 보내기</h3>

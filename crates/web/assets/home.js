@@ -32,8 +32,8 @@ export async function homeScreen() {
     </section>
     ${roi == null ? '' : `<p class="muted small">평균 예상 ROI ${esc(Math.round(Number(roi)))}%</p>`}
     <a class="button primary block" href="#/new">+ 새 이벤트 만들기</a>
-    <a class="button block" id="home-coupons" href="#/coupons" style="margin-top:8px">당첨 쿠폰 사용 처리</a>
-    <section class="card" style="margin-top:12px" aria-labelledby="active-title">
+    <a class="button block mt-8" id="home-coupons" href="#/coupons">당첨 쿠폰 사용 처리</a>
+    <section class="card mt-12" aria-labelledby="active-title">
       <div class="row spread"><h2 id="active-title">진행중인 이벤트</h2><a href="#/events?status=ACTIVE">전체 보기</a></div>
       ${active.length ? `<ul class="list">${active.map(eventItem).join('')}</ul>` : '<p class="empty">진행중인 이벤트가 없습니다. 첫 이벤트를 만들어 보세요!</p>'}
     </section>
@@ -60,9 +60,9 @@ export async function listScreen(query) {
       `<button role="tab" type="button" data-status="${v}" aria-selected="${v === status}">${l}</button>`).join('')}</div>
     <form class="row" id="search" role="search">
       <label for="q" class="skip">이벤트 검색</label>
-      <input id="q" name="q" type="search" value="${esc(q)}" placeholder="제목·매장 검색" style="flex:1">
+      <input id="q" name="q" type="search" value="${esc(q)}" placeholder="제목·매장 검색" class="grow">
       <button type="submit">검색</button></form>
-    <section class="card" style="margin-top:12px" aria-live="polite">
+    <section class="card mt-12" aria-live="polite">
       <p class="muted small">총 ${num(data.totalCount)}건</p>
       ${data.items.length ? `<ul class="list">${data.items.map(eventItem).join('')}</ul>` : '<p class="empty">조건에 맞는 이벤트가 없습니다.</p>'}
       <nav class="pager" aria-label="페이지">

@@ -4,13 +4,19 @@
 //! under `target/screenshots/`; the main screens are then opened again at
 //! 360 px wide (the narrowest phone supported) and must not overflow.
 //!
+//! Every page must pass its own Content-Security-Policy (issue 15): the
+//! browser console shows no CSP report, and an injected inline script does
+//! not run.
+//!
 //! Skipped unless `KEM_BROWSER_TESTS=1`; `scripts/browser-tests.sh` starts
 //! `kem serve` and chromedriver and sets `KEM_BROWSER_BASE_URL` and
 //! `KEM_WEBDRIVER_URL`.
 
 use std::{path::PathBuf, time::Duration};
 
-use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use fantoccini::{
+    elements::Element, wd::WebDriverCompatibleCommand, Client, ClientBuilder, Locator,
+};
 use serde_json::{json, Value};
 
 const LONG: Duration = Duration::from_secs(90);
@@ -34,6 +40,8 @@ impl Browser {
                 "mobileEmulation": {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}},
             }),
         );
+        // The console, for CSP reports (read with [`BrowserLog`]).
+        caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
         // Both ring and aws-lc-rs are in the dependency tree: pick one for
         // rustls (chromedriver is plain HTTP on loopback anyway).
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -144,7 +152,84 @@ impl Browser {
     }
 }
 
+/// chromedriver's console log of the page (`POST /session/{id}/se/log`, an
+/// extension it serves in W3C mode); each read answers what came since the last.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(json!({"type": "browser"}).to_string()),
+        )
+    }
+}
+
+/// Chrome's console text for a CSP violation ("Refused to … because it
+/// violates the following Content Security Policy directive …").
+const CSP_REPORT: &str = "Content Security Policy";
+
 impl Browser {
+    /// The console messages since the last read.
+    async fn console(&self) -> Vec<String> {
+        let log = self.c.issue_cmd(BrowserLog).await.expect("browser log");
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// Nothing the app did since the last read broke the page's CSP.
+    async fn no_csp_reports(&self, what: &str) {
+        let reports: Vec<String> = self
+            .console()
+            .await
+            .into_iter()
+            .filter(|m| m.contains(CSP_REPORT))
+            .collect();
+        assert!(reports.is_empty(), "{what}: CSP reports {reports:?}");
+    }
+
+    /// The page passes its own CSP: no report in the console so far, and an
+    /// injected inline script does not run (and is reported, which shows the
+    /// console check above sees CSP reports at all).
+    async fn csp_holds(&self, what: &str) {
+        self.no_csp_reports(what).await;
+        let ran = self
+            .js(
+                "const s = document.createElement('script'); s.textContent = 'window.__inline = 1;'; \
+                 document.head.append(s); const ran = window.__inline !== undefined; s.remove(); return ran;",
+                vec![],
+            )
+            .await;
+        assert_eq!(ran, json!(false), "{what}: an inline script ran");
+        let mut reported = false;
+        for _ in 0..20 {
+            if self.console().await.iter().any(|m| m.contains(CSP_REPORT)) {
+                reported = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            reported,
+            "{what}: the blocked inline script was not reported"
+        );
+    }
+
     /// Signs in on the login screen.
     async fn login(&mut self, email: &str) {
         self.go("/").await;
@@ -202,6 +287,8 @@ async fn owner_and_customers_walk_the_product() {
     let mut narrow = Browser::open(base, &webdriver, (360, 740)).await;
     narrow.n = 100;
     let (event_id, email) = walk(&mut b, &mut narrow).await;
+    // Every screen of the walk, the wizard and its images included.
+    b.no_csp_reports("the walk at 390 px").await;
     b.c.close().await.ok();
     narrow_phone(&mut narrow, &event_id, &email).await;
     narrow.c.close().await.ok();
@@ -217,6 +304,7 @@ async fn narrow_phone(b: &mut Browser, event_id: &str, email: &str) {
     b.go("/").await;
     b.find("#login").await;
     b.fits("login at 360 px").await;
+    b.csp_holds("login at 360 px").await;
     b.shot("360-login", None).await;
     b.login(email).await;
     let detail = format!("/#/events/{event_id}");
@@ -233,6 +321,7 @@ async fn narrow_phone(b: &mut Browser, event_id: &str, email: &str) {
         b.go(path).await;
         b.find(ready).await;
         b.fits(&format!("{name} at 360 px")).await;
+        b.csp_holds(&format!("{name} at 360 px")).await;
         b.shot(&format!("360-{name}"), None).await;
     }
 }
@@ -639,11 +728,13 @@ async fn prizes(b: &mut Browser, narrow: &mut Browser, event_id: &str) {
             code.replace('-', "")
         );
         phone.fits("claim page").await;
+        phone.csp_holds("claim page").await;
         phone.shot(&format!("{}-claim", phone.width), None).await;
     }
     b.go("/c/ABCDEF-GHJKMN-PQRSTU").await;
     b.text_contains("h1", "쿠폰을 찾을 수 없습니다").await;
     b.fits("unknown coupon").await;
+    b.csp_holds("unknown coupon").await;
     b.shot("claim-unknown", None).await;
 
     // 당첨 안내 by SMS, now (before the redemption: a used coupon is not

@@ -23,6 +23,7 @@ mod prizes_api;
 mod process_api;
 mod publish_api;
 mod purpose_api;
+mod security_headers;
 mod seed1_messages;
 mod user_api;
 mod web_pages;
