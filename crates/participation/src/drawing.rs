@@ -372,7 +372,10 @@ mod tests {
         let seed = [7u8; 32];
         let drawn = draw::draw(&list, 3, &seed);
         assert_eq!(drawn.len(), 3);
-        assert!(!drawn.iter().any(|id| id == "p2" || id == "p5"), "{drawn:?}");
+        assert!(
+            !drawn.iter().any(|id| id == "p2" || id == "p5"),
+            "{drawn:?}"
+        );
     }
 
     #[test]

@@ -165,7 +165,10 @@ mod tests {
         let honest = proof_excluding(&excluded);
         let found = check(&honest);
         assert!(found.holds(), "{found:?}");
-        let left_out: Vec<String> = excluded.iter().map(|n| format!("part-{:02}", n - 1)).collect();
+        let left_out: Vec<String> = excluded
+            .iter()
+            .map(|n| format!("part-{:02}", n - 1))
+            .collect();
         for id in honest.winners.iter().chain(&honest.reserves) {
             assert!(!left_out.contains(id), "{id} was left out but drawn");
         }
@@ -205,7 +208,9 @@ mod tests {
     #[test]
     fn a_proof_from_before_exclusions_still_parses_and_holds() {
         let mut old = serde_json::to_value(proof()).expect("json");
-        old.as_object_mut().expect("object").remove("excludedEntryNumbers");
+        old.as_object_mut()
+            .expect("object")
+            .remove("excludedEntryNumbers");
         for entry in old["entries"].as_array_mut().expect("entries") {
             entry.as_object_mut().expect("entry").remove("entryNumber");
         }

@@ -15,11 +15,11 @@ use crate::{
     directory::{Answer, EventDirectory},
     domain::{mask_email, mask_phone, Entry, EntryError, CONSENT_VERSION},
     intake::Intake,
+    signals::{Signal, Signals},
     store::{
         Closed, EventFact, EventRow, ParticipantFilter, ParticipantRow, ParticipationStore,
         RegisterError, SeedOffer,
     },
-    signals::{Signal, Signals},
     views::{EntryInfo, EntryReceipt, Page, ParticipantPage, ParticipantView, SignalCounts},
 };
 

@@ -40,7 +40,12 @@ async fn flagged_entries_are_taken_and_listed_with_their_signals_and_counts() {
     let (event_id, token, _) = active_event(&t).await;
     let cases = [
         ("사람", json!(""), json!(8000), vec![]),
-        ("봇하나", json!("https://spam.example"), json!(9000), vec!["HONEYPOT"]),
+        (
+            "봇하나",
+            json!("https://spam.example"),
+            json!(9000),
+            vec!["HONEYPOT"],
+        ),
         ("봇둘", json!(null), json!(1200), vec!["TOO_FAST"]),
         ("봇셋", json!(null), json!(null), vec!["NO_FILL_TIME"]),
         ("봇넷", json!(""), json!(-50), vec!["NO_FILL_TIME"]),
@@ -53,12 +58,23 @@ async fn flagged_entries_are_taken_and_listed_with_their_signals_and_counts() {
         let a = enter(
             &t,
             &event_id,
-            signed(name, &format!("0107777{i:04}"), website.clone(), fill_ms.clone()),
+            signed(
+                name,
+                &format!("0107777{i:04}"),
+                website.clone(),
+                fill_ms.clone(),
+            ),
         )
         .await;
         assert_eq!(a.status, 201, "{name}: {}", a.body);
         assert_eq!(a.body["message"], "이벤트 참여가 완료되었습니다");
-        let mut keys: Vec<String> = a.body.as_object().expect("receipt").keys().cloned().collect();
+        let mut keys: Vec<String> = a
+            .body
+            .as_object()
+            .expect("receipt")
+            .keys()
+            .cloned()
+            .collect();
         keys.sort();
         receipt_keys.push(keys);
     }
@@ -73,14 +89,18 @@ async fn flagged_entries_are_taken_and_listed_with_their_signals_and_counts() {
         (json!({"website": "", "fillMs": "fast"}), 91),
     ] {
         let mut body = entry("형식오류", &format!("0107777{i:04}"));
-        body.as_object_mut().expect("body").extend(bad.as_object().expect("bad").clone());
+        body.as_object_mut()
+            .expect("body")
+            .extend(bad.as_object().expect("bad").clone());
         let a = enter(&t, &event_id, body.clone()).await;
         assert_eq!((a.status, a.code()), (400, "COMMON_400"), "{body}");
     }
 
     let page = list(&t, &event_id, &token, "").await;
     assert_eq!(page["totalCount"], 8);
-    for (item, (name, _, _, expected)) in page["items"].as_array().expect("items").iter().zip(&cases) {
+    for (item, (name, _, _, expected)) in
+        page["items"].as_array().expect("items").iter().zip(&cases)
+    {
         assert_eq!(item["name"], *name);
         assert_eq!(signals_of(item), *expected, "{name}");
     }
@@ -90,21 +110,33 @@ async fn flagged_entries_are_taken_and_listed_with_their_signals_and_counts() {
 
     let flagged = list(&t, &event_id, &token, "&flagged=true").await;
     assert_eq!(flagged["totalCount"], 5);
-    assert!(flagged["items"].as_array().expect("items").iter().all(|i| !signals_of(i).is_empty()));
-    assert_eq!(flagged["signalCounts"], counts, "counts are the event's, whatever the filter");
+    assert!(flagged["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .all(|i| !signals_of(i).is_empty()));
+    assert_eq!(
+        flagged["signalCounts"], counts,
+        "counts are the event's, whatever the filter"
+    );
     let clean = list(&t, &event_id, &token, "&flagged=false").await;
     assert_eq!(clean["totalCount"], 3);
     assert_eq!(clean["flaggedCount"], 5);
     for bad in ["flagged=maybe", "flagged=1"] {
         let a = t
-            .get(&format!("/api/events/{event_id}/participants?{bad}"), Some(&token))
+            .get(
+                &format!("/api/events/{event_id}/participants?{bad}"),
+                Some(&token),
+            )
             .await;
         assert_eq!((a.status, a.code()), (400, "PART_011"), "{bad}");
     }
 
     let res = t
         .client
-        .get(t.url(&format!("/api/events/{event_id}/participants.csv?flagged=true")))
+        .get(t.url(&format!(
+            "/api/events/{event_id}/participants.csv?flagged=true"
+        )))
         .bearer_auth(&token)
         .send()
         .await
@@ -115,7 +147,11 @@ async fn flagged_entries_are_taken_and_listed_with_their_signals_and_counts() {
     assert_eq!(lines.len(), 6, "{text}");
     assert!(lines[0].ends_with(",의심신호"), "{}", lines[0]);
     assert!(lines[1].ends_with(",숨은 칸 입력"), "{}", lines[1]);
-    assert!(lines[5].ends_with(",숨은 칸 입력 · 빠른 입력"), "{}", lines[5]);
+    assert!(
+        lines[5].ends_with(",숨은 칸 입력 · 빠른 입력"),
+        "{}",
+        lines[5]
+    );
     assert!(!text.contains("TOO_FAST"), "Korean words only: {text}");
     t.app.stop().await.expect("stop");
 }
@@ -124,7 +160,12 @@ async fn flagged_entries_are_taken_and_listed_with_their_signals_and_counts() {
 async fn fill(t: &TestApp, event_id: &str, clean: usize, flagged: usize) {
     for i in 0..clean + flagged {
         let fill_ms = if i < clean { json!(7000) } else { json!(null) };
-        let body = signed(&format!("응모자{i:02}"), &format!("0108888{i:04}"), json!(""), fill_ms);
+        let body = signed(
+            &format!("응모자{i:02}"),
+            &format!("0108888{i:04}"),
+            json!(""),
+            fill_ms,
+        );
         let a = enter(t, event_id, body).await;
         assert_eq!(a.status, 201, "{}", a.body);
     }
@@ -142,12 +183,30 @@ async fn a_draw_may_leave_flagged_entries_out_and_its_proof_still_verifies() {
 
     let draw = format!("/api/events/{event_id}/draw-winners");
     let a = t
-        .post(&draw, Some(&token), json!({"winnerCount": 3, "reserveCount": 1, "excludeFlagged": true}))
+        .post(
+            &draw,
+            Some(&token),
+            json!({"winnerCount": 3, "reserveCount": 1, "excludeFlagged": true}),
+        )
         .await;
-    assert_eq!((a.status, a.code()), (400, "PART_005"), "four of three clean entries");
-    assert!(a.body["message"].as_str().is_some_and(|m| m.contains("의심 응모")), "{}", a.body);
+    assert_eq!(
+        (a.status, a.code()),
+        (400, "PART_005"),
+        "four of three clean entries"
+    );
+    assert!(
+        a.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("의심 응모")),
+        "{}",
+        a.body
+    );
     let a = t
-        .post(&draw, Some(&token), json!({"winnerCount": 2, "reserveCount": 1, "excludeFlagged": true}))
+        .post(
+            &draw,
+            Some(&token),
+            json!({"winnerCount": 2, "reserveCount": 1, "excludeFlagged": true}),
+        )
         .await;
     assert_eq!(a.status, 200, "{}", a.body);
     let drawn: Vec<i64> = a.body["winners"]
@@ -166,7 +225,10 @@ async fn a_draw_may_leave_flagged_entries_out_and_its_proof_still_verifies() {
     assert_eq!(log["excludedCount"], 20);
     assert_eq!(log["excludedEntryNumbers"], json!(excluded));
     assert_eq!(log["entryCount"], 23);
-    assert_eq!(a.body["erasure"]["entrantsErasedCount"], 20, "left out, then erased");
+    assert_eq!(
+        a.body["erasure"]["entrantsErasedCount"], 20,
+        "left out, then erased"
+    );
 
     let proof = t
         .get(&format!("/api/events/{event_id}/draw-proof"), None)
@@ -186,10 +248,16 @@ async fn a_draw_may_leave_flagged_entries_out_and_its_proof_still_verifies() {
         .await
         .expect("a draw with entries left out verifies from its proof");
     let v = t
-        .get(&format!("/api/events/{event_id}/winners/verify"), Some(&token))
+        .get(
+            &format!("/api/events/{event_id}/winners/verify"),
+            Some(&token),
+        )
         .await;
     assert_eq!(
-        (v.body["digestMatches"].as_bool(), v.body["winnersMatch"].as_bool()),
+        (
+            v.body["digestMatches"].as_bool(),
+            v.body["winnersMatch"].as_bool()
+        ),
         (Some(true), Some(true)),
         "{}",
         v.body
@@ -213,7 +281,10 @@ async fn a_draw_may_leave_flagged_entries_out_and_its_proof_still_verifies() {
         .count();
     assert!(flagged_winners >= 4, "{}", a.body);
     assert_eq!(
-        (&a.body["drawLog"]["excludeFlagged"], &a.body["drawLog"]["excludedCount"]),
+        (
+            &a.body["drawLog"]["excludeFlagged"],
+            &a.body["drawLog"]["excludedCount"]
+        ),
         (&json!(false), &json!(0))
     );
     let proof = t

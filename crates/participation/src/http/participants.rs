@@ -9,10 +9,7 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{event_id, AppState};
-use crate::{
-    store::ParticipantFilter,
-    views::ParticipantPage,
-};
+use crate::{store::ParticipantFilter, views::ParticipantPage};
 
 pub(super) fn router(shared: AppState) -> OpenApiRouter {
     OpenApiRouter::new()

@@ -31,7 +31,7 @@ fn signal_words(codes: &[String]) -> String {
             Signal::ALL
                 .into_iter()
                 .find(|s| s.code() == code)
-                .map_or(code.as_str(), Signal::label)
+                .map_or(code.as_str(), |s| s.label())
         })
         .collect::<Vec<_>>()
         .join(" · ")
@@ -110,13 +110,21 @@ mod tests {
         let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 5);
-        assert!(lines[0].ends_with(",개인정보삭제일시,의심신호"), "{}", lines[0]);
+        assert!(
+            lines[0].ends_with(",개인정보삭제일시,의심신호"),
+            "{}",
+            lines[0]
+        );
         assert!(lines[0].starts_with("응모번호,이름,휴대폰번호"));
         assert_eq!(
             lines[1],
             "1,김민수,010-****-5678,mi***@example.com,Y,N,KAKAO,2026-11-21T10:00:00Z,,"
         );
-        assert!(lines[4].ends_with(",빠른 입력 · 입력 시간 없음"), "{}", lines[4]);
+        assert!(
+            lines[4].ends_with(",빠른 입력 · 입력 시간 없음"),
+            "{}",
+            lines[4]
+        );
         assert!(lines[2].starts_with("1,'=cmd"));
         assert!(lines[3].starts_with("1,\"a,\"\"b\"\"\""));
     }
