@@ -34,6 +34,11 @@ pub async fn run(url: &str) -> anyhow::Result<()> {
         proof.entry_digest
     );
     println!(
+        "{} {}",
+        mark(found.exclusions_match),
+        excluded_line(&proof.excluded_entry_numbers)
+    );
+    println!(
         "{} winners re-drawn in the same order: {}",
         mark(found.winners_match),
         proof.winners.join(", ")
@@ -46,6 +51,19 @@ pub async fn run(url: &str) -> anyhow::Result<()> {
     anyhow::ensure!(found.holds(), "the draw does NOT verify");
     println!("the draw verifies");
     Ok(())
+}
+
+/// What the proof says about entries left out of the draw (bot signals).
+fn excluded_line(numbers: &[i64]) -> String {
+    if numbers.is_empty() {
+        return "no entry left out of the draw".to_string();
+    }
+    let list: Vec<String> = numbers.iter().map(i64::to_string).collect();
+    format!(
+        "{} flagged entries left out of the draw (weight 0, never drawn): {}",
+        numbers.len(),
+        list.join(", ")
+    )
 }
 
 /// `…/e/{id}` → `…/api/events/{id}/draw-proof`; anything else as given.
@@ -61,6 +79,15 @@ fn proof_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_entries_left_out_are_named_by_number() {
+        assert_eq!(super::excluded_line(&[]), "no entry left out of the draw");
+        assert_eq!(
+            super::excluded_line(&[4, 9]),
+            "2 flagged entries left out of the draw (weight 0, never drawn): 4, 9"
+        );
+    }
+
     #[test]
     fn an_entry_page_link_points_to_its_proof() {
         assert_eq!(

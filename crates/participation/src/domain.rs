@@ -3,6 +3,8 @@
 
 use contracts::channels::Channel;
 
+use crate::signals::Signals;
+
 /// Why an entry was refused before anything was stored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
@@ -113,6 +115,10 @@ pub struct EntryInput<'a> {
     pub channel: Option<&'a str>,
     /// The entry link's `?ch=` parameter.
     pub link_channel: Option<&'a str>,
+    /// The hidden `website` field (bot signals, `crate::signals`).
+    pub honeypot: Option<&'a str>,
+    /// Milliseconds the page took to fill.
+    pub fill_ms: Option<f64>,
 }
 
 /// A valid entry, ready to be stored.
@@ -124,6 +130,8 @@ pub struct Entry {
     pub agree_marketing: bool,
     pub store_visited: bool,
     pub channel: Option<Channel>,
+    /// Bot signals: flags only, never a reason to refuse.
+    pub signals: Signals,
 }
 
 impl Entry {
@@ -155,6 +163,7 @@ impl Entry {
             agree_marketing: input.agree_marketing.unwrap_or(false),
             store_visited: input.store_visited.unwrap_or(false),
             channel,
+            signals: Signals::classify(input.honeypot, input.fill_ms),
         })
     }
 }
@@ -198,6 +207,8 @@ mod tests {
             store_visited: Some(true),
             channel: None,
             link_channel: Some("instagram"),
+            honeypot: Some(""),
+            fill_ms: Some(8_000.0),
         }
     }
 
@@ -212,6 +223,24 @@ mod tests {
         );
         assert_eq!(entry.channel, Some(Channel::Instagram));
         assert!(entry.agree_marketing && entry.store_visited);
+        assert!(!entry.signals.is_flagged());
+    }
+
+    #[test]
+    fn bot_signals_flag_an_entry_without_refusing_it() {
+        let entry = Entry::parse(&EntryInput {
+            honeypot: Some("https://spam.example"),
+            fill_ms: None,
+            ..input()
+        })
+        .expect("a flagged entry is still an entry");
+        assert_eq!(
+            entry.signals.list(),
+            [
+                crate::signals::Signal::Honeypot,
+                crate::signals::Signal::NoFillTime
+            ]
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::{
     coupon::CouponCode,
     draw::{self, Candidate, Verification, Weights},
     service::{masked, PartError, ParticipationService},
-    store::{DrawRow, NewCoupon},
+    signals::Signals,
+    store::{DrawEntry, DrawRow, NewCoupon},
     views::{DrawLogView, DrawProof, ErasureView, ProofEntry, WinnerView, WinnersView},
 };
 
@@ -31,6 +32,8 @@ pub struct DrawRequest {
     pub reserve_count: i64,
     pub apply_store_visit_bonus: bool,
     pub claim_days: i64,
+    /// Leave entries with a bot signal out (docs/design.md §6.5).
+    pub exclude_flagged: bool,
 }
 
 impl ParticipationService {
@@ -70,10 +73,15 @@ impl ParticipationService {
         let seed = draw::parse_seed(&seed_hex)
             .ok_or_else(|| PartError::Internal("stored seed is not 32 bytes".into()))?;
         let entries = self.store.draw_entries(event_id, event.entry_count).await?;
-        let available = entries.len() as i64;
-        check_counts(&request, available)?;
+        let entry_count = entries.len() as i64;
+        let excluded: Vec<i64> = entries
+            .iter()
+            .filter(|e| request.exclude_flagged && Signals::from_bits(e.signals).is_flagged())
+            .map(|e| e.entry_number)
+            .collect();
+        check_counts(&request, entry_count - excluded.len() as i64)?;
         let weights = Weights::for_bonus(request.apply_store_visit_bonus);
-        let candidates = candidates(entries, weights);
+        let candidates = candidates(entries, weights, &excluded);
         let total = (request.winner_count + request.reserve_count) as usize;
         // Hashing and sorting every entry is CPU work; keep it off the async threads.
         let (digest, drawn) = spawn_blocking_in_span(move || {
@@ -96,7 +104,7 @@ impl ParticipationService {
             apply_bonus: request.apply_store_visit_bonus,
             algorithm: draw::ALGORITHM.to_string(),
             seed: seed_hex,
-            entry_count: available,
+            entry_count,
             entry_digest: digest,
             visitor_weight: i64::from(weights.visitor),
             base_weight: i64::from(weights.base),
@@ -108,6 +116,8 @@ impl ParticipationService {
             entrants_erased_at: Some(drawn_at),
             entrants_erased_count: 0,
             winners_erased_at: None,
+            exclude_flagged: request.exclude_flagged,
+            excluded: serde_json::to_string(&excluded).unwrap_or_else(|_| "[]".into()),
         };
         let coupons: Vec<NewCoupon> = winners
             .iter()
@@ -123,7 +133,7 @@ impl ParticipationService {
             Err(StoreError::Conflict(_)) => return Err(PartError::AlreadyDrawn),
             Err(e) => return Err(e.into()),
         }
-        tracing::info!(event_id, draw_id = %row.draw_id, winners = winners.len(), reserves = reserves.len(), entries = available, "winners drawn; the others' personal data erased");
+        tracing::info!(event_id, draw_id = %row.draw_id, winners = winners.len(), reserves = reserves.len(), entries = entry_count, excluded = excluded.len(), "winners drawn; the others' personal data erased");
         self.winners_view(event_id).await
     }
 
@@ -202,6 +212,7 @@ impl ParticipationService {
         let candidates = candidates(
             self.store.draw_entries(event_id, row.entry_count).await?,
             weights,
+            &row.excluded_numbers(),
         );
         let logged: Vec<String> = row
             .winner_ids()
@@ -224,12 +235,16 @@ impl ParticipationService {
             .await?
             .ok_or(PartError::NotDrawn)?;
         let weights = logged_weights(&row);
+        let excluded = row.excluded_numbers();
         let entries = candidates(
             self.store.draw_entries(event_id, row.entry_count).await?,
             weights,
+            &excluded,
         )
         .into_iter()
-        .map(|c| ProofEntry {
+        .enumerate()
+        .map(|(i, c)| ProofEntry {
+            entry_number: i as i64 + 1,
             participant_id: c.participant_id,
             weight: c.weight,
         })
@@ -247,6 +262,7 @@ impl ParticipationService {
             reserve_count: row.reserve_count,
             drawn_at: rfc3339(row.drawn_at),
             entries,
+            excluded_entry_numbers: excluded,
         })
     }
 }
@@ -258,26 +274,41 @@ fn logged_weights(row: &DrawRow) -> Weights {
     }
 }
 
-fn candidates(entries: Vec<(String, bool)>, weights: Weights) -> Vec<Candidate> {
+/// The draw's input in entry order. An entry left out keeps its place with
+/// weight 0: it never wins, it still takes its number from the seed's stream
+/// (so everyone else's chances are what they would have been), and the
+/// digest pins down which entries were left out.
+fn candidates(entries: Vec<DrawEntry>, weights: Weights, excluded: &[i64]) -> Vec<Candidate> {
     entries
         .into_iter()
-        .map(|(participant_id, visited)| Candidate {
-            participant_id,
-            weight: weights.of(visited),
+        .map(|e| Candidate {
+            weight: if excluded.binary_search(&e.entry_number).is_ok() {
+                0
+            } else {
+                weights.of(e.store_visited)
+            },
+            participant_id: e.participant_id,
         })
         .collect()
 }
 
-/// Winners from 1, reserves from 0, together at most the entries.
+/// Winners from 1, reserves from 0, together at most the entries in the draw.
 fn check_counts(request: &DrawRequest, available: i64) -> Result<(), PartError> {
+    let pool = if request.exclude_flagged {
+        "의심 응모를 뺀 참여자 수"
+    } else {
+        "참여자 수"
+    };
     if available == 0 {
-        return Err(PartError::InvalidWinnerCount(
-            "참여자가 없어 추첨할 수 없습니다".into(),
-        ));
+        return Err(PartError::InvalidWinnerCount(if request.exclude_flagged {
+            "의심 응모를 빼면 추첨할 참여자가 없습니다".into()
+        } else {
+            "참여자가 없어 추첨할 수 없습니다".into()
+        }));
     }
     if !(1..=available).contains(&request.winner_count) {
         return Err(PartError::InvalidWinnerCount(format!(
-            "당첨자 수는 1 이상 참여자 수({available}) 이하여야 합니다"
+            "당첨자 수는 1 이상 {pool}({available}) 이하여야 합니다"
         )));
     }
     if !(0..=MAX_DRAWN).contains(&request.reserve_count) {
@@ -289,7 +320,7 @@ fn check_counts(request: &DrawRequest, available: i64) -> Result<(), PartError> 
     let total = request.winner_count + request.reserve_count;
     if total > available || total > MAX_DRAWN {
         return Err(PartError::InvalidWinnerCount(format!(
-            "당첨자와 예비 당첨자는 합쳐서 참여자 수({}) 이하여야 합니다",
+            "당첨자와 예비 당첨자는 합쳐서 {pool}({}) 이하여야 합니다",
             available.min(MAX_DRAWN)
         )));
     }
@@ -325,12 +356,36 @@ mod tests {
     }
 
     #[test]
+    fn entries_left_out_weigh_nothing_and_keep_their_place() {
+        let entries: Vec<DrawEntry> = (1..=5)
+            .map(|n| DrawEntry {
+                entry_number: n,
+                participant_id: format!("p{n}"),
+                store_visited: n % 2 == 0,
+                signals: 0,
+            })
+            .collect();
+        let list = candidates(entries, Weights::for_bonus(true), &[2, 5]);
+        let weights: Vec<u32> = list.iter().map(|c| c.weight).collect();
+        assert_eq!(weights, [1, 0, 1, 2, 0]);
+        assert_eq!(list[4].participant_id, "p5");
+        let seed = [7u8; 32];
+        let drawn = draw::draw(&list, 3, &seed);
+        assert_eq!(drawn.len(), 3);
+        assert!(
+            !drawn.iter().any(|id| id == "p2" || id == "p5"),
+            "{drawn:?}"
+        );
+    }
+
+    #[test]
     fn counts_are_checked_against_the_entries() {
         let request = |w, r| DrawRequest {
             winner_count: w,
             reserve_count: r,
             apply_store_visit_bonus: false,
             claim_days: 14,
+            exclude_flagged: false,
         };
         assert!(check_counts(&request(3, 2), 5).is_ok());
         assert!(check_counts(&request(3, 3), 5).is_err());

@@ -4,15 +4,10 @@
 
 use std::sync::Arc;
 
-use axum::{
-    extract::State,
-    http::{header, StatusCode},
-    response::IntoResponse,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use contracts::errors as codes;
 use platform::{
-    http::{ApiError, ApiJson, ApiPath, ApiQuery, AuthUser, ErrorBody},
+    http::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody},
     ratelimit::{Kind, Throttle},
 };
 use serde::Deserialize;
@@ -22,9 +17,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     domain::{Entry, EntryError, EntryInput, PhoneNumber},
     service::{PartError, ParticipationService},
-    store::{Closed, ParticipantFilter},
+    store::Closed,
     verification::{CodeSent, VerifyError},
-    views::{EntryInfo, EntryReceipt, Page, ParticipantView},
+    views::{EntryInfo, EntryReceipt},
     ParticipationConfig,
 };
 
@@ -37,6 +32,7 @@ pub struct Shared {
 type AppState = Arc<Shared>;
 
 mod draw;
+mod participants;
 mod prizes;
 
 pub fn router(shared: AppState) -> OpenApiRouter {
@@ -44,9 +40,8 @@ pub fn router(shared: AppState) -> OpenApiRouter {
         .routes(routes!(participate))
         .routes(routes!(send_code))
         .routes(routes!(entry_info))
-        .routes(routes!(participants))
-        .routes(routes!(participants_csv))
         .with_state(shared.clone())
+        .merge(participants::router(shared.clone()))
         .merge(draw::router(shared.clone()))
         .merge(prizes::router(shared))
 }
@@ -258,6 +253,14 @@ pub struct ParticipateRequest {
     /// The 6-digit code sent by SMS; required when the event verifies phones.
     #[schema(example = "123456")]
     pub verification_code: Option<String>,
+    /// Leave empty: a field the entry page hides from people (a bot signal,
+    /// docs/design.md §6.5). Filled, the entry is flagged, not refused.
+    pub website: Option<String>,
+    /// Milliseconds from the first touch of the form (or its load) to the
+    /// send, as the entry page measures it. Missing, negative or under
+    /// 3,000, the entry is flagged, not refused; above a day it counts as a day.
+    #[schema(value_type = Option<i64>, example = 14500)]
+    pub fill_ms: Option<f64>,
 }
 
 /// The entry link's channel, so per-channel links and QR codes set it.
@@ -297,6 +300,8 @@ async fn participate(
         store_visited: req.store_visited,
         channel: req.channel.as_deref(),
         link_channel: link.ch.as_deref(),
+        honeypot: req.website.as_deref(),
+        fill_ms: req.fill_ms,
     })
     .map_err(PartError::from)?;
     let receipt = shared
@@ -355,130 +360,4 @@ async fn entry_info(
 ) -> Result<Json<EntryInfo>, ApiError> {
     throttle.check(Kind::EntryInfo, "").await?;
     Ok(Json(shared.service.entry_info(&event_id(id)?).await?))
-}
-
-/// Filters and paging of the participant list; all optional.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-pub struct ParticipantParams {
-    /// Page from 0 (default 0).
-    pub page: Option<String>,
-    /// Page size (default 20, at most `[participation] max_page_size`).
-    pub size: Option<String>,
-    /// `true` or `false`.
-    pub store_visited: Option<String>,
-    /// Part of the name.
-    pub q: Option<String>,
-}
-
-fn bad_query(message: String) -> ApiError {
-    ApiError::bad_request(codes::PART_INVALID_QUERY, message)
-}
-
-fn parse_number(
-    raw: Option<&str>,
-    default: i64,
-    range: std::ops::RangeInclusive<i64>,
-    name: &str,
-) -> Result<i64, ApiError> {
-    match raw.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(default),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| range.contains(n))
-            .ok_or_else(|| {
-                bad_query(format!(
-                    "{name}는 {}~{} 사이의 정수여야 합니다",
-                    range.start(),
-                    range.end()
-                ))
-            }),
-    }
-}
-
-fn filter(params: &ParticipantParams) -> Result<ParticipantFilter, ApiError> {
-    let store_visited = match params
-        .store_visited
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => {
-            return Err(bad_query(
-                "storeVisited는 true 또는 false여야 합니다".into(),
-            ))
-        }
-    };
-    let name = params
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(|q| q.chars().take(50).collect());
-    Ok(ParticipantFilter {
-        store_visited,
-        name,
-    })
-}
-
-/// The event's entries, masked, for its owner (UFR-PART-020).
-#[utoipa::path(get, path = "/api/events/{id}/participants", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id"), ParticipantParams),
-    responses(
-        (status = 200, body = Page<ParticipantView>),
-        (status = 400, description = "PART_011 bad page, size or storeVisited", body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, description = "PART_003 another owner's event", body = ErrorBody),
-        (status = 404, description = "PART_404", body = ErrorBody),
-    ))]
-async fn participants(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(params): ApiQuery<ParticipantParams>,
-) -> Result<Json<Page<ParticipantView>>, ApiError> {
-    let max = shared.config.max_page_size.max(1);
-    let page = parse_number(params.page.as_deref(), 0, 0..=1_000_000, "page")?;
-    let size = parse_number(params.size.as_deref(), 20.min(max), 1..=max, "size")?;
-    let filter = filter(&params)?;
-    let list = shared
-        .service
-        .participants(auth.user_id, &event_id(id)?, filter, page, size)
-        .await?;
-    Ok(Json(list))
-}
-
-/// The same list as CSV (UTF-8 with BOM, header row, masked), every matching entry.
-#[utoipa::path(get, path = "/api/events/{id}/participants.csv", tag = "participation", security(("bearer" = [])),
-    params(("id" = String, Path, description = "event id"), ParticipantParams),
-    responses(
-        (status = 200, content_type = "text/csv", body = String),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-    ))]
-async fn participants_csv(
-    State(shared): State<AppState>,
-    auth: AuthUser,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(params): ApiQuery<ParticipantParams>,
-) -> Result<impl IntoResponse, ApiError> {
-    let id = event_id(id)?;
-    let filter = filter(&params)?;
-    let bytes = shared
-        .service
-        .participants_csv(auth.user_id, &id, filter)
-        .await?;
-    // The id is ours (letters, digits, '-'), safe in a header.
-    let disposition = format!("attachment; filename=\"participants-{id}.csv\"");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    ))
 }

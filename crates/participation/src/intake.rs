@@ -34,7 +34,7 @@ use crate::{
 /// How an entry becomes its `ParticipantRegistered` message.
 pub type MessageFn = fn(&ParticipantRow) -> Envelope;
 
-/// The largest batch: 11 values per entry stay well under SQLite's 32,766
+/// The largest batch: 13 values per entry stay well under SQLite's 32,766
 /// and PostgreSQL's 65,535 bound parameters per statement.
 pub const MAX_BATCH: usize = 1_000;
 

@@ -13,6 +13,7 @@ pub mod notices;
 pub mod prizes;
 pub mod proof;
 pub mod service;
+pub mod signals;
 pub mod store;
 pub mod verification;
 pub mod views;

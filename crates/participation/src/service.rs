@@ -15,11 +15,12 @@ use crate::{
     directory::{Answer, EventDirectory},
     domain::{mask_email, mask_phone, Entry, EntryError, CONSENT_VERSION},
     intake::Intake,
+    signals::{Signal, Signals},
     store::{
         Closed, EventFact, EventRow, ParticipantFilter, ParticipantRow, ParticipationStore,
         RegisterError, SeedOffer,
     },
-    views::{EntryInfo, EntryReceipt, Page, ParticipantView},
+    views::{EntryInfo, EntryReceipt, Page, ParticipantPage, ParticipantView, SignalCounts},
 };
 
 /// Why a participation use case failed.
@@ -284,7 +285,8 @@ impl ParticipationService {
         Ok(event)
     }
 
-    /// One page of the event's entries, masked, for its owner.
+    /// One page of the event's entries, masked, for its owner, with the
+    /// event's bot-signal counts.
     pub async fn participants(
         &self,
         user_id: i64,
@@ -292,18 +294,28 @@ impl ParticipationService {
         filter: ParticipantFilter,
         page: i64,
         size: i64,
-    ) -> Result<Page<ParticipantView>, PartError> {
+    ) -> Result<ParticipantPage, PartError> {
         self.owned(user_id, event_id).await?;
         let (rows, total) = self
             .store
             .participants(event_id, &filter, Some((page, size)))
             .await?;
-        Ok(Page {
-            items: rows.iter().map(masked).collect(),
-            page,
-            size,
-            total_count: total,
-            total_pages: (total + size - 1) / size,
+        let ([honeypot, too_fast, no_fill_time], flagged_count) =
+            self.store.signal_counts(event_id).await?;
+        Ok(ParticipantPage {
+            page: Page {
+                items: rows.iter().map(masked).collect(),
+                page,
+                size,
+                total_count: total,
+                total_pages: (total + size - 1) / size,
+            },
+            signal_counts: SignalCounts {
+                honeypot,
+                too_fast,
+                no_fill_time,
+            },
+            flagged_count,
         })
     }
 
@@ -369,5 +381,10 @@ pub(crate) fn masked(row: &ParticipantRow) -> ParticipantView {
         registered_at: rfc3339(row.registered_at),
         erased_at: row.erased_at.map(rfc3339),
         drawn_as: row.drawn_as.clone(),
+        signals: Signals::from_bits(row.signals)
+            .list()
+            .into_iter()
+            .map(|s| Signal::code(s).to_string())
+            .collect(),
     }
 }

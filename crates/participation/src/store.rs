@@ -16,7 +16,7 @@ mod verifications;
 
 pub use batch::EntryResult;
 pub use coupons::{CouponRow, NewCoupon, PassedPrize};
-pub use draws::{DrawRow, ErasureCounts, RESERVE, WINNER};
+pub use draws::{DrawEntry, DrawRow, ErasureCounts, RESERVE, WINNER};
 pub use events::SeedOffer;
 pub use notices::{NoticeOutcome, NoticeRow};
 pub use verifications::VerificationRow;
@@ -28,7 +28,7 @@ use platform::{
     with_db,
 };
 
-use crate::domain::Entry;
+use crate::{domain::Entry, signals::Signal};
 
 /// An event as this service knows it from `event-topic`.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -108,10 +108,13 @@ pub struct ParticipantRow {
     pub consent_version: Option<String>,
     /// `WINNER` or `RESERVE` once drawn.
     pub drawn_as: Option<String>,
+    /// Bot signals' bits (`crate::signals::Signals`), 0 when none.
+    pub signals: i64,
 }
 
 const PARTICIPANT_COLUMNS: &str = "participant_id, event_id, entry_number, name, phone, email, \
-     agree_marketing, store_visited, channel, registered_at, erased_at, consent_version, drawn_as";
+     agree_marketing, store_visited, channel, registered_at, erased_at, consent_version, drawn_as, \
+     signals";
 
 /// Why an entry was not stored.
 #[derive(Debug, thiserror::Error)]
@@ -169,6 +172,8 @@ pub struct ParticipantFilter {
     pub store_visited: Option<bool>,
     /// Part of the name.
     pub name: Option<String>,
+    /// With (`true`) or without (`false`) a bot signal.
+    pub flagged: Option<bool>,
 }
 
 /// Participation persistence.
@@ -226,6 +231,25 @@ impl ParticipationStore {
         })
     }
 
+    /// How many of the event's entries carry each signal (in
+    /// [`Signal::ALL`] order), and how many carry any.
+    pub async fn signal_counts(&self, event_id: &str) -> Result<([i64; 3], i64), StoreError> {
+        let sql = format!(
+            "SELECT COALESCE(SUM(CASE WHEN (signals & {}) <> 0 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN (signals & {}) <> 0 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN (signals & {}) <> 0 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN signals <> 0 THEN 1 ELSE 0 END), 0) \
+             FROM participants WHERE event_id = $1",
+            Signal::ALL[0].bit(),
+            Signal::ALL[1].bit(),
+            Signal::ALL[2].bit()
+        );
+        let (a, b, c, flagged): (i64, i64, i64, i64) = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).bind(event_id).fetch_one(pool).await
+        })?;
+        Ok(([a, b, c], flagged))
+    }
+
     /// The event's entries with these ids (any order).
     pub async fn participants_by_id(
         &self,
@@ -280,4 +304,9 @@ fn push_filter<'a, DB>(
             .push_bind(like_pattern(name))
             .push(" ESCAPE '\\'");
     }
+    match filter.flagged {
+        Some(true) => builder.push(" AND signals <> 0"),
+        Some(false) => builder.push(" AND signals = 0"),
+        None => builder,
+    };
 }

@@ -5,6 +5,9 @@ use utoipa::ToSchema;
 
 use crate::store::DrawRow;
 
+mod export;
+pub use export::csv_bytes;
+
 /// The answer to an entry.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -81,6 +84,33 @@ pub struct ParticipantView {
     pub erased_at: Option<String>,
     /// `WINNER` or `RESERVE` once drawn.
     pub drawn_as: Option<String>,
+    /// Bot signals (`HONEYPOT`, `TOO_FAST`, `NO_FILL_TIME`); empty when none.
+    #[schema(example = json!(["TOO_FAST"]))]
+    pub signals: Vec<String>,
+}
+
+/// Entries of an event per bot signal, and those with any.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignalCounts {
+    #[serde(rename = "HONEYPOT")]
+    pub honeypot: i64,
+    #[serde(rename = "TOO_FAST")]
+    pub too_fast: i64,
+    #[serde(rename = "NO_FILL_TIME")]
+    pub no_fill_time: i64,
+}
+
+/// A page of the participant list, with the event's signal counts (of all
+/// its entries, whatever the filter).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantPage {
+    #[serde(flatten)]
+    pub page: Page<ParticipantView>,
+    pub signal_counts: SignalCounts,
+    /// Entries with at least one signal: what `excludeFlagged` leaves out of the draw.
+    pub flagged_count: i64,
 }
 
 /// One page of a list.
@@ -236,11 +266,21 @@ pub struct DrawLogView {
     pub reserve_ids: Vec<String>,
     /// Winners claim their prize until then.
     pub claim_deadline: Option<String>,
+    /// The owner left entries with a bot signal out of the draw.
+    pub exclude_flagged: bool,
+    /// How many entries were left out (they weigh 0 in the entry list).
+    pub excluded_count: i64,
+    /// Their entry numbers, ascending.
+    pub excluded_entry_numbers: Vec<i64>,
 }
 
 impl From<DrawRow> for DrawLogView {
     fn from(row: DrawRow) -> Self {
+        let excluded = row.excluded_numbers();
         DrawLogView {
+            exclude_flagged: row.exclude_flagged,
+            excluded_count: excluded.len() as i64,
+            excluded_entry_numbers: excluded,
             winner_ids: row.winner_ids(),
             reserve_ids: row.reserve_ids(),
             reserve_count: row.reserve_count,
@@ -291,14 +331,19 @@ pub struct WinnersView {
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProofEntry {
+    /// Its place in the list, from 1 (0 in proofs made before it was listed).
+    #[serde(default)]
+    pub entry_number: i64,
     pub participant_id: String,
+    /// 0 for an entry left out of the draw.
     pub weight: u32,
 }
 
 /// `GET /api/events/{id}/draw-proof`: everything needed to re-run the draw,
 /// and nothing personal. Check: sha256(seed bytes) = `seedCommitment`; the
-/// `entries` hash to `entryDigest`; the algorithm seeded with `seed` over
-/// `entries` picks `winners` then `reserves` (`kem verify-draw URL`).
+/// `entries` (with weight 0 at `excludedEntryNumbers`) hash to
+/// `entryDigest`; the algorithm seeded with `seed` over `entries` picks
+/// `winners` then `reserves` (`kem verify-draw URL`).
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DrawProof {
@@ -312,99 +357,13 @@ pub struct DrawProof {
     pub winner_count: i64,
     pub reserve_count: i64,
     pub drawn_at: String,
-    /// In entry order.
+    /// Entries 1..=`entryCount`, in entry order.
     pub entries: Vec<ProofEntry>,
     pub winners: Vec<String>,
     pub reserves: Vec<String>,
-}
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// A cell that a spreadsheet would run as a formula gets a leading `'`
-/// (CSV injection: a name like `=HYPERLINK(…)`).
-fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
-fn yes_no(value: bool) -> &'static str {
-    if value {
-        "Y"
-    } else {
-        "N"
-    }
-}
-
-/// The CSV export: UTF-8 with a BOM (so Excel reads the Korean), a header
-/// row, then one masked row per entry. The `csv` crate does the quoting.
-pub fn csv_bytes(rows: &[ParticipantView]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(BOM.to_vec());
-    writer.write_record([
-        "응모번호",
-        "이름",
-        "휴대폰번호",
-        "이메일",
-        "매장방문",
-        "마케팅동의",
-        "참여채널",
-        "참여일시",
-        "개인정보삭제일시",
-    ])?;
-    for r in rows {
-        writer.write_record([
-            r.entry_number.to_string(),
-            cell(&r.name),
-            r.phone_number.clone(),
-            r.email.clone().unwrap_or_default(),
-            yes_no(r.store_visited).to_string(),
-            yes_no(r.agree_marketing).to_string(),
-            r.channel.clone().unwrap_or_default(),
-            r.registered_at.clone(),
-            r.erased_at.clone().unwrap_or_default(),
-        ])?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(name: &str) -> ParticipantView {
-        ParticipantView {
-            participant_id: "part-1".into(),
-            entry_number: 1,
-            name: name.into(),
-            phone_number: "010-****-5678".into(),
-            email: Some("mi***@example.com".into()),
-            store_visited: true,
-            agree_marketing: false,
-            channel: Some("KAKAO".into()),
-            registered_at: "2026-11-21T10:00:00Z".into(),
-            erased_at: None,
-            drawn_as: None,
-        }
-    }
-
-    #[test]
-    fn csv_has_a_bom_a_header_masked_rows_and_no_formulas() {
-        let bytes =
-            csv_bytes(&[row("김민수"), row("=cmd|' /C calc'!A0"), row("a,\"b\"")]).expect("csv");
-        assert!(bytes.starts_with(BOM));
-        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 4);
-        assert!(lines[0].starts_with("응모번호,이름,휴대폰번호"));
-        assert_eq!(
-            lines[1],
-            "1,김민수,010-****-5678,mi***@example.com,Y,N,KAKAO,2026-11-21T10:00:00Z,"
-        );
-        assert!(lines[2].starts_with("1,'=cmd"));
-        assert!(lines[3].starts_with("1,\"a,\"\"b\"\"\""));
-    }
+    /// Entry numbers the owner left out (bot signals), ascending: they
+    /// weigh 0, so they cannot be drawn. Empty (or absent in older proofs)
+    /// when nobody was left out.
+    #[serde(default)]
+    pub excluded_entry_numbers: Vec<i64>,
 }

@@ -5,6 +5,7 @@ use chrono::{SubsecRound, Utc};
 use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
 use participation::{
     domain::{Entry, EntryInput},
+    signals::Signals,
     store::{
         Closed, DrawRow, EventFact, EventRow, NewCoupon, ParticipantFilter, ParticipantRow,
         ParticipationStore, RegisterError, SeedOffer,
@@ -68,6 +69,8 @@ fn entry(name: &str, phone: &str, visited: bool) -> Entry {
         store_visited: Some(visited),
         channel: Some("KAKAO"),
         link_channel: None,
+        honeypot: Some(""),
+        fill_ms: Some(6_000.0),
     })
     .expect("valid entry")
 }
@@ -326,14 +329,13 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             ("최민", true),
         ];
         for (i, (name, visited)) in people.iter().enumerate() {
+            let mut e = entry(name, &format!("0109999000{i}"), *visited);
+            if i % 2 == 1 {
+                // Entries 2 and 4: a filled honeypot and no fill time.
+                e.signals = Signals::classify(Some("bot"), None);
+            }
             store
-                .register(
-                    "evt-l",
-                    &format!("part-{i}"),
-                    &entry(name, &format!("0109999000{i}"), *visited),
-                    now,
-                    message,
-                )
+                .register("evt-l", &format!("part-{i}"), &e, now, message)
                 .await
                 .expect("entry");
         }
@@ -347,9 +349,42 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             page.iter().map(|p| p.entry_number).collect::<Vec<_>>(),
             vec![3, 4]
         );
+        let flagged = ParticipantFilter {
+            flagged: Some(true),
+            ..Default::default()
+        };
+        let (rows, total) = store
+            .participants("evt-l", &flagged, None)
+            .await
+            .expect("flagged");
+        assert_eq!(total, 2);
+        assert!(
+            rows.iter().all(|r| r.signals == 5),
+            "HONEYPOT | NO_FILL_TIME"
+        );
+        let clean = ParticipantFilter {
+            flagged: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .participants("evt-l", &clean, None)
+                .await
+                .expect("clean")
+                .1,
+            3
+        );
+        assert_eq!(
+            store.signal_counts("evt-l").await.expect("counts"),
+            ([2, 0, 2], 2)
+        );
+        assert_eq!(
+            store.signal_counts("evt-none").await.expect("counts"),
+            ([0, 0, 0], 0)
+        );
         let visitors = ParticipantFilter {
             store_visited: Some(true),
-            name: None,
+            ..Default::default()
         };
         let (rows, total) = store
             .participants("evt-l", &visitors, None)
@@ -357,16 +392,16 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             .expect("list");
         assert_eq!((total, rows.len()), (3, 3));
         let min = ParticipantFilter {
-            store_visited: None,
             name: Some("민".into()),
+            ..Default::default()
         };
         assert_eq!(
             store.participants("evt-l", &min, None).await.expect("q").1,
             2
         );
         let literal = ParticipantFilter {
-            store_visited: None,
             name: Some("%".into()),
+            ..Default::default()
         };
         assert_eq!(
             store
@@ -380,8 +415,19 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
 
         let entries = store.draw_entries("evt-l", 3).await.expect("entries");
         assert_eq!(entries.len(), 3);
-        assert_eq!(entries[0], ("part-0".to_string(), true));
+        assert_eq!(
+            (
+                entries[0].entry_number,
+                entries[0].participant_id.as_str(),
+                entries[0].store_visited,
+                entries[0].signals
+            ),
+            (1, "part-0", true, 0)
+        );
+        assert_eq!(entries[1].signals, 5);
         let draw = DrawRow {
+            exclude_flagged: true,
+            excluded: "[2,4]".into(),
             event_id: "evt-l".into(),
             draw_id: "draw-1".into(),
             drawn_by: 1,
@@ -417,6 +463,8 @@ async fn the_list_filters_searches_and_pages_and_a_draw_is_saved_once() {
             (saved.draw_id.as_str(), saved.winners.as_str()),
             ("draw-1", r#"["part-2"]"#)
         );
+        assert!(saved.exclude_flagged);
+        assert_eq!(saved.excluded_numbers(), [2, 4]);
         let winners = store
             .participants_by_id("evt-l", &["part-2".into()])
             .await
@@ -660,6 +708,8 @@ async fn entries_close_once_with_one_seed_and_the_draw_erases_everyone_not_drawn
             entrants_erased_at: Some(now),
             entrants_erased_count: 0,
             winners_erased_at: None,
+            exclude_flagged: false,
+            excluded: "[]".into(),
         };
         let coupon = NewCoupon {
             code: "COUPONE1WINNER2345".into(),
@@ -752,6 +802,8 @@ async fn a_coupon_is_redeemed_once_under_a_race_and_an_unclaimed_prize_passes_on
             entrants_erased_at: Some(now),
             entrants_erased_count: 0,
             winners_erased_at: None,
+            exclude_flagged: false,
+            excluded: "[]".into(),
         };
         let coupons = [
             NewCoupon {
@@ -883,6 +935,8 @@ async fn a_notice_is_claimed_by_one_sender_and_a_replaced_senders_late_outcome_i
             entrants_erased_at: Some(now),
             entrants_erased_count: 0,
             winners_erased_at: None,
+            exclude_flagged: false,
+            excluded: "[]".into(),
         };
         let coupon = NewCoupon {
             code: "NNNNNNBBBBBBCCCCC2".into(),

@@ -5,6 +5,7 @@ import { get, post, put, download } from './api.js';
 import { render, esc, badge, num, won, when, CHANNELS, validate, showApiError, toast } from './ui.js';
 import { channelRows, wireRetry } from './review.js';
 import { barChart, lineChart, stackChart } from './charts.js';
+import { signalBadges, signalSummary, excludeField, excludedLine } from './signals.js';
 
 const SIZE = 10;
 const DRAWN = { WINNER: ' <span class="badge OPEN">당첨</span>', RESERVE: ' <span class="badge UPCOMING">예비</span>' };
@@ -130,9 +131,9 @@ async function participants(m, id, page) {
     box.innerHTML = `<p class="muted">${esc(err.status === 404 ? '아직 참여자가 없습니다.' : err.message)}</p>`;
     return;
   }
-  box.innerHTML = `<p class="muted small">총 ${num(data.totalCount)}명 (개인정보는 가려서 표시합니다)</p>
+  box.innerHTML = `<p class="muted small">총 ${num(data.totalCount)}명 (개인정보는 가려서 표시합니다)</p>${signalSummary(data)}
     ${data.items.length ? `<div class="table-wrap"><table><thead><tr><th scope="col">번호</th><th scope="col">참여자</th><th scope="col">채널</th><th scope="col">응모 시각</th></tr></thead><tbody>
-      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}${p.phoneNumber ? `<br><span class="small nowrap">${esc(p.phoneNumber)}</span>` : ''}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}${p.storeVisited ? '<br><span class="small muted">매장 방문</span>' : ''}</td><td class="nowrap">${short(p.registeredAt)}</td></tr>`).join('')}
+      ${data.items.map((p) => `<tr${p.erasedAt ? ' class="erased"' : ''}><td>${esc(p.entryNumber)}</td><td>${esc(p.name)}${DRAWN[p.drawnAs] || ''}${signalBadges(p)}${p.phoneNumber ? `<br><span class="small nowrap">${esc(p.phoneNumber)}</span>` : ''}</td><td>${esc(CHANNELS[p.channel] || p.channel || '-')}${p.storeVisited ? '<br><span class="small muted">매장 방문</span>' : ''}</td><td class="nowrap">${short(p.registeredAt)}</td></tr>`).join('')}
     </tbody></table></div>` : '<p class="empty">아직 참여자가 없습니다.</p>'}
     <nav class="pager" aria-label="참여자 페이지"><button type="button" id="p-prev" ${page <= 0 ? 'disabled' : ''}>이전</button>
       <span class="muted small">${page + 1} / ${Math.max(1, data.totalPages)}</span>
@@ -173,7 +174,7 @@ function certificate(w, enc) {
   return `<div id="certificate"><h3>당첨자</h3><ol class="list winner-list" id="winners">${(w.winners || []).map((x) => person(x, '')).join('')}</ol>
     <h3>예비 당첨자</h3>${reserves.length ? `<ol class="list winner-list" id="reserves">${reserves.map((x, i) => person(x, `예비 ${i + 1}순위`)).join('')}</ol>` : '<p class="muted" id="reserves">예비 당첨자 없이 추첨했습니다.</p>'}
     <dl class="facts"><div><dt>수령 기한</dt><dd id="claim-deadline">${log.claimDeadline ? `${kdate(log.claimDeadline)}까지` : '-'}</dd></div>
-      <div><dt>추첨</dt><dd>${when(log.drawnAt)} · 응모 ${num(log.entryCount)}명${log.applyStoreVisitBonus ? ' · 매장 방문 가산점 적용' : ''}</dd></div></dl>
+      <div><dt>추첨</dt><dd id="draw-facts">${when(log.drawnAt)} · 응모 ${num(log.entryCount)}명${excludedLine(log)}${log.applyStoreVisitBonus ? ' · 매장 방문 가산점 적용' : ''}</dd></div></dl>
     ${prizeActions(w)}
     <div class="fair card"><p>응모 마감 때 봉인해 둔 난수로 추첨했어요. 증명서로 누구나 같은 결과가 나오는지 확인할 수 있습니다.</p>
       <a class="button" id="proof-link" href="/api/events/${enc}/draw-proof" download="draw-proof-${enc}.json">추첨 증명서 내려받기</a></div>
@@ -321,14 +322,16 @@ async function draw(m, e, endNow) {
     return;
   }
   let info = {};
+  let flagged = 0;
   try { info = await get(`/api/events/${enc}/entry-info`); } catch (err) { /* the seal is a nicety here */ }
+  try { flagged = (await get(`/api/events/${enc}/participants?size=1`)).flaggedCount || 0; } catch (err) { /* no option then */ }
   box.innerHTML = `<div class="fair card" id="seal"><p>응모를 마감할 때 추첨에 쓸 난수를 봉인해 두었어요. 그래서 누구도 결과를 미리 정하거나 바꿀 수 없습니다.</p>
     ${info.seedCommitment ? `<details><summary>봉인 값 보기</summary><code class="seal">${esc(info.seedCommitment)}</code></details>` : ''}</div>
     <p class="muted small">응모 ${num(info.participantCount)}명 중에서 추첨합니다.</p>
     <form id="draw-form" novalidate>
     <div class="field"><label for="winnerCount">당첨자 수</label><input id="winnerCount" name="winnerCount" type="number" inputmode="numeric" min="1" value="1" aria-describedby="winnerCount-error"><p class="error" id="winnerCount-error" aria-live="polite"></p></div>
     <div class="field"><label for="reserveCount">예비 당첨자 수</label><input id="reserveCount" name="reserveCount" type="number" inputmode="numeric" min="0" value="0" aria-describedby="reserveCount-hint reserveCount-error"><p class="hint" id="reserveCount-hint">당첨자가 연락되지 않을 때 순서대로 대신 받는 분들이에요.</p><p class="error" id="reserveCount-error" aria-live="polite"></p></div>
-    <div class="field check"><input id="applyStoreVisitBonus" name="applyStoreVisitBonus" type="checkbox" checked><label for="applyStoreVisitBonus">매장 방문 고객 가산점 적용 (당첨 확률 2배)</label></div>
+    <div class="field check"><input id="applyStoreVisitBonus" name="applyStoreVisitBonus" type="checkbox" checked><label for="applyStoreVisitBonus">매장 방문 고객 가산점 적용 (당첨 확률 2배)</label></div>${excludeField(flagged)}
     <div class="field"><label for="claimDays">수령 기한 (일)</label><input id="claimDays" name="claimDays" type="number" inputmode="numeric" min="1" max="90" value="14" aria-describedby="claimDays-hint claimDays-error"><p class="hint" id="claimDays-hint">추첨일부터 이 기간 안에 경품을 받아 가셔야 해요.</p><p class="error" id="claimDays-error" aria-live="polite"></p></div>
     <p class="error form-error" role="alert"></p><button class="primary" type="submit">추첨하기</button></form>
     <dialog id="confirm-draw" aria-labelledby="confirm-title"><form method="dialog"><h3 id="confirm-title">추첨을 진행할까요?</h3>
@@ -350,7 +353,8 @@ async function draw(m, e, endNow) {
     if (dialog.returnValue !== 'ok') return;
     const n = (k) => Number(form[k].value);
     try {
-      const w = await post(`/api/events/${enc}/draw-winners`, { winnerCount: n('winnerCount'), reserveCount: n('reserveCount'), claimDays: n('claimDays'), applyStoreVisitBonus: form.applyStoreVisitBonus.checked });
+      const w = await post(`/api/events/${enc}/draw-winners`, { winnerCount: n('winnerCount'), reserveCount: n('reserveCount'), claimDays: n('claimDays'),
+        applyStoreVisitBonus: form.applyStoreVisitBonus.checked, excludeFlagged: Boolean(form.excludeFlagged && form.excludeFlagged.checked) });
       box.innerHTML = certificate(w, enc);
       wirePrizes(box, e, w);
       toast('추첨을 마쳤습니다');

@@ -82,6 +82,9 @@ if (verifying) {
 }
 
 if (root.dataset.accepting !== 'true') closed();
+// Bot signals (docs/design.md §6.5): the time from the first touch of the form (else the page's load) to the send.
+let started = null;
+form.addEventListener('focusin', () => { started ??= performance.now(); });
 // An ended event has nothing left to fill in: the notice and the draw box stand alone.
 if (root.dataset.phase === 'ENDED') form.hidden = true;
 
@@ -96,6 +99,8 @@ form.addEventListener('submit', async (ev) => {
     agreeMarketing: form.agreeMarketing.checked,
     storeVisited: form.storeVisited.checked,
     channel,
+    website: form.website.value,
+    fillMs: Math.round(performance.now() - (started ?? 0)),
   };
   if (verifying) data.verificationCode = form.verificationCode.value.replace(/[-\s]/g, '');
   const errors = check(data);

@@ -24,6 +24,7 @@ pub(crate) const ASSETS: &[(&str, &str, &str)] = &[
     ("channels.js", JS, include_str!("../assets/channels.js")),
     ("review.js", JS, include_str!("../assets/review.js")),
     ("detail.js", JS, include_str!("../assets/detail.js")),
+    ("signals.js", JS, include_str!("../assets/signals.js")),
     ("charts.js", JS, include_str!("../assets/charts.js")),
     ("entry.js", JS, include_str!("../assets/entry.js")),
     ("coupons.js", JS, include_str!("../assets/coupons.js")),

@@ -453,6 +453,15 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     b.find("#entry-form").await;
     b.shot("entry", None).await;
     b.fits("entry page").await;
+    // The honeypot is in the form but out of sight and out of the tab order.
+    let honeypot = b
+        .js(
+            "const e = document.getElementById('website'); const r = e.getBoundingClientRect(); \
+             return [e.tabIndex, r.right <= 0 || r.bottom <= 0, e.closest('[aria-hidden=true]') !== null];",
+            vec![],
+        )
+        .await;
+    assert_eq!(honeypot, json!([-1, true, true]), "honeypot hidden");
     b.click("#submit").await;
     b.text_contains("#agreePrivacy-error", "동의").await;
     b.text_contains("#name-error", "2자").await;
@@ -491,6 +500,12 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     let parts = b.text_contains("#parts", "총 3명").await;
     assert!(parts.contains("****"), "phones are masked: {parts}");
     assert!(!parts.contains("4444-5555") && !parts.contains("01044445555"));
+    // The page sent its fill time and left the honeypot empty: no entry of
+    // the page is flagged for either (a fast robot hand may be 빠른 입력).
+    assert!(
+        !parts.contains("입력 시간 없음") && !parts.contains("숨은 칸 입력"),
+        "{parts}"
+    );
     b.shot("detail-participants", Some("#parts-title")).await;
     b.text_contains("#draw-later", "끝난 뒤에").await;
     b.find("#end-now").await;

@@ -8,6 +8,7 @@ mod support;
 
 mod ai_jobs;
 mod analytics_api;
+mod bot_signals_api;
 mod cluster_api;
 mod content_api;
 mod creation_api;

@@ -50,7 +50,7 @@ async fn wait_status(t: &TestApp, event_id: &str, status: &str) -> Value {
 }
 
 /// An ACTIVE event of a new owner: (event id, owner token, owner id).
-async fn active_event(t: &TestApp) -> (String, String, i64) {
+pub(crate) async fn active_event(t: &TestApp) -> (String, String, i64) {
     let (token, owner) = t.owner().await;
     let event_id = unique("evt-");
     send(t, &published(&event_id, owner)).await;
@@ -58,12 +58,12 @@ async fn active_event(t: &TestApp) -> (String, String, i64) {
     (event_id, token, owner)
 }
 
-fn entry(name: &str, phone: &str) -> Value {
+pub(crate) fn entry(name: &str, phone: &str) -> Value {
     json!({"name": name, "phoneNumber": phone, "email": "minsu@example.com",
            "agreePrivacy": true, "agreeMarketing": true, "storeVisited": false})
 }
 
-async fn enter(t: &TestApp, event_id: &str, body: Value) -> crate::support::Answer {
+pub(crate) async fn enter(t: &TestApp, event_id: &str, body: Value) -> crate::support::Answer {
     t.post(&format!("/api/events/{event_id}/participate"), None, body)
         .await
 }

@@ -39,6 +39,10 @@ pub struct DrawWinnersRequest {
     /// Days winners have to claim the prize (default 14, 1–90).
     #[schema(value_type = Option<i64>, example = 14)]
     pub claim_days: Option<serde_json::Value>,
+    /// Leave entries with a bot signal (see the participant list's
+    /// `signals`) out of the draw (default false); the log and the public
+    /// proof list their entry numbers.
+    pub exclude_flagged: Option<bool>,
 }
 
 /// An optional whole number of the draw request, or PART_005 naming it.
@@ -82,6 +86,7 @@ async fn draw_winners(
         reserve_count: count(req.reserve_count.as_ref(), 0, "reserveCount")?,
         apply_store_visit_bonus: req.apply_store_visit_bonus.unwrap_or(false),
         claim_days: count(req.claim_days.as_ref(), DEFAULT_CLAIM_DAYS, "claimDays")?,
+        exclude_flagged: req.exclude_flagged.unwrap_or(false),
     };
     Ok(Json(
         shared
@@ -92,7 +97,8 @@ async fn draw_winners(
 }
 
 /// The public proof of a draw: algorithm, seed commitment and seed, entry
-/// digest, the ordered `{participantId, weight}` list, winners and reserves.
+/// digest, the ordered `{entryNumber, participantId, weight}` list, winners,
+/// reserves and the entry numbers left out (weight 0).
 /// No personal data; `kem verify-draw URL` re-runs the draw from it.
 #[utoipa::path(get, path = "/api/events/{id}/draw-proof", tag = "participation",
     params(("id" = String, Path, description = "event id")),

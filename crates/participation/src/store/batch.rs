@@ -127,7 +127,7 @@ impl ParticipationStore {
                 let mut insert = sqlx::QueryBuilder::new(
                     "INSERT INTO participants (participant_id, event_id, entry_number, name, \
                      phone, email, agree_privacy, agree_marketing, store_visited, channel, \
-                     registered_at, consent_version) ",
+                     registered_at, consent_version, signals) ",
                 );
                 insert.push_values(&accepted, |mut row, (number, (participant_id, entry))| {
                     row.push_bind(participant_id.as_str())
@@ -141,7 +141,8 @@ impl ParticipationStore {
                         .push_bind(entry.store_visited)
                         .push_bind(entry.channel.map(|c| c.code()))
                         .push_bind(now)
-                        .push_bind(CONSENT_VERSION);
+                        .push_bind(CONSENT_VERSION)
+                        .push_bind(entry.signals.bits());
                 });
                 insert.push(format!(" RETURNING {PARTICIPANT_COLUMNS}"));
                 let rows = insert

@@ -47,6 +47,10 @@ pub struct DrawRow {
     pub entrants_erased_count: i64,
     /// When the winners' and reserves' data was erased.
     pub winners_erased_at: Option<DateTime<Utc>>,
+    /// The owner asked to leave entries with a bot signal out.
+    pub exclude_flagged: bool,
+    /// JSON array of the entry numbers left out, ascending.
+    pub excluded: String,
 }
 
 impl DrawRow {
@@ -59,12 +63,27 @@ impl DrawRow {
     pub fn reserve_ids(&self) -> Vec<String> {
         serde_json::from_str(&self.reserves).unwrap_or_default()
     }
+
+    /// Entry numbers left out of the draw, ascending.
+    pub fn excluded_numbers(&self) -> Vec<i64> {
+        serde_json::from_str(&self.excluded).unwrap_or_default()
+    }
+}
+
+/// One entry of the draw's input.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DrawEntry {
+    pub entry_number: i64,
+    pub participant_id: String,
+    pub store_visited: bool,
+    /// Bot signals' bits.
+    pub signals: i64,
 }
 
 const DRAW_COLUMNS: &str = "event_id, draw_id, drawn_by, drawn_at, winner_count, apply_bonus, \
      algorithm, seed, entry_count, entry_digest, visitor_weight, base_weight, winners, \
      reserve_count, reserves, seed_commitment, claim_deadline, entrants_erased_at, \
-     entrants_erased_count, winners_erased_at";
+     entrants_erased_count, winners_erased_at, exclude_flagged, excluded";
 
 /// Personal data erased by one run of the erasure job.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -90,7 +109,7 @@ impl ParticipationStore {
     pub async fn save_draw(&self, draw: &DrawRow, coupons: &[NewCoupon]) -> Result<(), StoreError> {
         let insert = format!(
             "INSERT INTO draws ({DRAW_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
         );
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await.map_err(StoreError::classify)?;
@@ -115,6 +134,8 @@ impl ParticipationStore {
                 .bind(draw.drawn_at)
                 .bind(0_i64)
                 .bind(None::<DateTime<Utc>>)
+                .bind(draw.exclude_flagged)
+                .bind(&draw.excluded)
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::classify)?;
@@ -166,16 +187,16 @@ impl ParticipationStore {
         })?)
     }
 
-    /// Entries 1..=`up_to` of an event as (participant id, store visited),
-    /// in entry order: the draw's input. Erased entries keep both.
+    /// Entries 1..=`up_to` of an event in entry order: the draw's input.
+    /// Erased entries keep everything it reads.
     pub async fn draw_entries(
         &self,
         event_id: &str,
         up_to: i64,
-    ) -> Result<Vec<(String, bool)>, StoreError> {
+    ) -> Result<Vec<DrawEntry>, StoreError> {
         Ok(with_db!(&self.db, pool => {
             sqlx::query_as(
-                "SELECT participant_id, store_visited FROM participants \
+                "SELECT entry_number, participant_id, store_visited, signals FROM participants \
                  WHERE event_id = $1 AND entry_number <= $2 ORDER BY entry_number",
             )
             .bind(event_id)
