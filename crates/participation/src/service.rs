@@ -295,7 +295,7 @@ impl ParticipationService {
         page: i64,
         size: i64,
     ) -> Result<ParticipantPage, PartError> {
-        self.owned(user_id, event_id).await?;
+        let event = self.owned(user_id, event_id).await?;
         let (rows, total) = self
             .store
             .participants(event_id, &filter, Some((page, size)))
@@ -304,7 +304,7 @@ impl ParticipationService {
             self.store.signal_counts(event_id).await?;
         Ok(ParticipantPage {
             page: Page {
-                items: rows.iter().map(masked).collect(),
+                items: rows.iter().map(listed(&event)).collect(),
                 page,
                 size,
                 total_count: total,
@@ -326,9 +326,9 @@ impl ParticipationService {
         event_id: &str,
         filter: ParticipantFilter,
     ) -> Result<Vec<u8>, PartError> {
-        self.owned(user_id, event_id).await?;
+        let event = self.owned(user_id, event_id).await?;
         let (rows, _) = self.store.participants(event_id, &filter, None).await?;
-        let views: Vec<ParticipantView> = rows.iter().map(masked).collect();
+        let views: Vec<ParticipantView> = rows.iter().map(listed(&event)).collect();
         crate::views::csv_bytes(&views).map_err(|e| PartError::Internal(e.to_string()))
     }
 
@@ -386,5 +386,14 @@ pub(crate) fn masked(row: &ParticipantRow) -> ParticipantView {
             .into_iter()
             .map(|s| Signal::code(s).to_string())
             .collect(),
+        verified: false,
+    }
+}
+
+/// [`masked`], with whether the event verifies phones.
+fn listed(event: &EventRow) -> impl Fn(&ParticipantRow) -> ParticipantView + '_ {
+    move |row| ParticipantView {
+        verified: event.verify_phone,
+        ..masked(row)
     }
 }

@@ -87,6 +87,9 @@ pub struct ParticipantView {
     /// Bot signals (`HONEYPOT`, `TOO_FAST`, `NO_FILL_TIME`); empty when none.
     #[schema(example = json!(["TOO_FAST"]))]
     pub signals: Vec<String>,
+    /// The phone was confirmed with an SMS code (every entry of an event
+    /// that verifies phones: it takes no entry without one).
+    pub verified: bool,
 }
 
 /// Entries of an event per bot signal, and those with any.

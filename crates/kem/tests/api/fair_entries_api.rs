@@ -357,6 +357,10 @@ async fn a_verifying_event_stores_an_entry_only_with_the_code_sent_to_its_phone(
         .await;
     assert_eq!((a.status, a.code()), (409, "PART_001"));
     assert_eq!(count(&t, &token, &id).await, 1);
+    let list = t
+        .get(&format!("/api/events/{id}/participants"), Some(&token))
+        .await;
+    assert_eq!(list.body["items"][0]["verified"], true, "{}", list.body);
 }
 
 #[tokio::test]

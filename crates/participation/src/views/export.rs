@@ -90,6 +90,7 @@ mod tests {
             erased_at: None,
             drawn_as: None,
             signals: Vec::new(),
+            verified: false,
         }
     }
 
@@ -97,6 +98,7 @@ mod tests {
     fn csv_has_a_bom_a_header_masked_rows_and_no_formulas() {
         let flagged = ParticipantView {
             signals: vec!["TOO_FAST".into(), "NO_FILL_TIME".into()],
+            verified: false,
             ..row("봇")
         };
         let bytes = csv_bytes(&[
