@@ -121,6 +121,7 @@ pub async fn measure(mut settings: Settings, args: &BenchArgs) -> anyhow::Result
     let scratch = isolate::ScratchDir::new(&run)?;
     let mut fresh = None;
     if args.target.is_none() {
+        isolate::one_address_plays_every_client(&mut settings);
         // The default data dir would mix bench rows into `./data`; a chosen one is respected.
         if settings.data_dir == Settings::defaults().data_dir {
             settings.data_dir = scratch.path().join("data");

@@ -118,6 +118,7 @@ pub async fn measure(
     }
     settings.bus_skip_history = true;
     settings.services = "all".into();
+    isolate::one_address_plays_every_client(&mut settings);
     let measured = async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let app = crate::start(settings, listener)

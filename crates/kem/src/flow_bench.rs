@@ -196,6 +196,7 @@ pub async fn run(mut settings: Settings, args: FlowBenchArgs) -> anyhow::Result<
     let dir = tempfile::tempdir()?;
     settings.data_dir = dir.path().to_path_buf();
     settings.services = "all".into();
+    crate::bench::isolate::one_address_plays_every_client(&mut settings);
     // Breaker opens after 2 failed attempts and stays open for the run.
     settings.set_section(
         "distribution",

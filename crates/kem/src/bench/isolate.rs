@@ -17,6 +17,18 @@ pub struct FreshDatabase {
 
 /// `url` pointing at database `name` on the same server, with the same
 /// credentials and options.
+/// The load generator is one address standing for thousands of customers
+/// and owners: the per-address rate limits (docs/design.md §8.1) would
+/// measure themselves, not the product, so the bench's own app lifts them.
+pub fn one_address_plays_every_client(settings: &mut platform::config::Settings) {
+    let wide = serde_json::json!({"count": 1_000_000, "per_secs": 1});
+    settings.set_section(
+        "rate_limits",
+        &serde_json::json!({"entry": wide, "entry_info": wide, "coupon": wide, "login": wide,
+                            "register": wide, "verification": wide}),
+    );
+}
+
 pub fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
     let mut parsed = reqwest::Url::parse(url).context("database url")?;
     parsed.set_path(&format!("/{name}"));

@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::support::{journey::published_event, Api, Remote};
+use crate::support::{
+    journey::{published_event, ready_draft},
+    Api, Remote,
+};
 
 /// How many `POST …/participate` answers a replica's `/metrics` counted.
 async fn participate_requests(replica: &str) -> f64 {
@@ -193,4 +196,61 @@ async fn through_the_proxy_an_event_goes_from_draft_to_a_redeemed_prize() {
     let tries = (0..2).map(|_| r.post(&redeem, Some(&token), json!({})));
     let answers = futures::future::join_all(tries).await;
     assert_eq!(answers.iter().filter(|a| a.status == 200).count(), 1);
+}
+
+/// Phone verification across replicas: codes sent by one participation
+/// replica are checked by whichever one nginx hands the entry to (the
+/// hashing key is derived from the secret every replica shares).
+#[tokio::test]
+async fn through_the_proxy_a_code_sent_by_one_replica_is_checked_by_another() {
+    let Ok(proxy) = std::env::var("KEM_CLUSTER_URL") else {
+        eprintln!("cluster test skipped: KEM_CLUSTER_URL is not set");
+        return;
+    };
+    let r = Remote::new(&proxy);
+    let (token, owner) = r.owner().await;
+    let id = ready_draft(&r, &token, owner, &["INSTAGRAM"]).await;
+    let a = r
+        .post(
+            &format!("/api/events/{id}/publish"),
+            Some(&token),
+            json!({"verifyPhone": true}),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    for i in 0..4 {
+        let phone = format!("0107777{i:04}");
+        let a = r
+            .post(
+                &format!("/api/events/{id}/verifications"),
+                None,
+                json!({"phoneNumber": phone}),
+            )
+            .await;
+        assert_eq!(a.status, 202, "{}", a.body);
+        let messages = r.get("/sandbox/messages", None).await.body;
+        let text = messages["messages"]
+            .as_array()
+            .and_then(|all| all.iter().rev().find(|m| m["recipient"] == json!(phone)))
+            .and_then(|m| m["text"].as_str())
+            .expect("the code reached the sandbox")
+            .to_string();
+        let code = text
+            .split_whitespace()
+            .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+            .expect("code");
+        let a = r
+            .post(
+                &format!("/api/events/{id}/participate"),
+                None,
+                json!({"name": "인증손님", "phoneNumber": phone, "agreePrivacy": true, "verificationCode": code}),
+            )
+            .await;
+        assert_eq!(
+            (a.status, &a.body["verified"]),
+            (201, &json!(true)),
+            "{}",
+            a.body
+        );
+    }
 }
