@@ -277,7 +277,7 @@ pub struct EntryLinkParams {
     request_body = ParticipateRequest,
     responses(
         (status = 201, body = EntryReceipt),
-        (status = 400, description = "PART_006 name, PART_007 phone, PART_008 privacy consent, PART_009 email, PART_010 channel, COMMON_400 malformed body", body = ErrorBody),
+        (status = 400, description = "PART_006 name, PART_007 phone, PART_008 privacy consent, PART_009 email, PART_010 channel, COMMON_400 malformed body; events that verify phones: PART_021 no 6-digit code, PART_022 wrong code (tries left in the message), PART_023 no usable code (never sent, expired, used or out of tries)", body = ErrorBody),
         (status = 404, description = "PART_404 unknown event", body = ErrorBody),
         (status = 409, description = "PART_001 이미 참여하신 이벤트입니다, PART_002 not taking entries (before the start date, after the end date or ended; the message names the date)", body = ErrorBody),
         (status = 429, description = "COMMON_429 too many entries into this event from this address; Retry-After", body = ErrorBody),
