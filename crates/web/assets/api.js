@@ -12,6 +12,16 @@ export function saveToken(value, remember) {
   (remember ? localStorage : sessionStorage).setItem(KEY, value);
 }
 
+/** The signed-in owner's account id (the token's subject), or null. */
+export function ownerId() {
+  const t = token();
+  if (!t) return null;
+  try {
+    const part = t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return String(JSON.parse(atob(part + '='.repeat((4 - (part.length % 4)) % 4))).sub ?? '') || null;
+  } catch (e) { return null; }
+}
+
 export function clearToken() {
   sessionStorage.removeItem(KEY);
   localStorage.removeItem(KEY);

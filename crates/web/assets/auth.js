@@ -110,6 +110,8 @@ export async function profileScreen() {
   m.querySelector('#logout').addEventListener('click', async () => {
     try { await api('POST', '/api/users/logout'); } catch (e) { /* the token is dropped either way */ }
     clearToken();
+    // Nothing of this owner stays in the tab for the next one.
+    sessionStorage.removeItem('kem.wizard');
     location.hash = '#/login';
   });
 }

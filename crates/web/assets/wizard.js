@@ -1,6 +1,6 @@
 // The creation wizard's frame: six steps with a progress bar, back/next,
 // and what was entered kept in sessionStorage so back and reload lose nothing.
-import { get } from './api.js';
+import { get, ownerId } from './api.js';
 import { render, esc } from './ui.js';
 import { STEPS } from './steps.js';
 
@@ -8,9 +8,13 @@ const KEY = 'kem.wizard';
 
 /** The wizard's saved state. */
 export function load() {
-  try { return JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
+  let state = {};
+  try { state = JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch (e) { state = {}; }
+  // Another owner signed in on this tab: the last one's draft is not theirs.
+  if (state.owner !== ownerId()) { reset(); return {}; }
+  return state;
 }
-export function save(state) { sessionStorage.setItem(KEY, JSON.stringify(state)); }
+export function save(state) { sessionStorage.setItem(KEY, JSON.stringify({ ...state, owner: ownerId() })); }
 export function reset() { sessionStorage.removeItem(KEY); }
 
 /** Rebuilds the state from a saved draft, and the first step it still needs. */

@@ -702,8 +702,41 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
     b.go("/#/profile").await;
     b.find("#logout").await;
     b.shot("profile", None).await;
+    // The wizard remembers this owner's event; logging out forgets it.
+    b.js(
+        "sessionStorage.setItem('kem.wizard', JSON.stringify({eventId: arguments[0]}));",
+        vec![json!(event_id)],
+    )
+    .await;
     b.click("#logout").await;
     b.find("#login").await;
+    let left = b
+        .js("return sessionStorage.getItem('kem.wizard');", vec![])
+        .await;
+    assert_eq!(left, Value::Null, "the wizard outlived the logout");
+    // Another owner signs in on this tab while an old wizard state lingers
+    // (saved by someone else): the wizard starts clean, not with that draft.
+    let other = format!("second{stamp}@example.com");
+    b.js(
+        &format!(
+            "sessionStorage.setItem('kem.wizard', JSON.stringify({{eventId: arguments[0], owner: '0'}}));
+             return fetch('/api/users/register', {{method: 'POST', headers: {{'Content-Type': 'application/json'}},
+               body: JSON.stringify({{name: '둘째사장', phoneNumber: '019{:08}', email: arguments[1], password: '{PASSWORD}',
+                                     storeName: '둘째가게', industry: '카페', address: '서울시 중구'}})}})
+               .then((r) => r.json()).then((a) => sessionStorage.setItem('kem.token', a.token));",
+            stamp
+        ),
+        vec![json!(event_id), json!(other)],
+    )
+    .await;
+    b.go("/#/new/1").await;
+    b.find("#objective .choice").await;
+    let text = b.text_contains("main", "").await;
+    assert!(
+        !text.contains("이어서"),
+        "a new owner saw the last one's draft: {text}"
+    );
+    b.shot("wizard-second-owner", None).await;
     (event_id, email)
 }
 
