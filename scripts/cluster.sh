@@ -82,6 +82,8 @@ common_env() {
     secret="$(cat "$state/jwt-secret")"
     export KEM_DATABASE_URL="$DATABASE_URL" KEM_CACHE_URL="$CACHE_URL" KEM_BUS_URL="$BUS_URL"
     export KEM_JWT_SECRET="$secret" KEM_LOG_FORMAT=json
+    # nginx, in front on this machine, is the one proxy whose X-Forwarded-For is believed.
+    export KEM_RATE_LIMITS__TRUSTED_PROXIES='["127.0.0.1"]'
     export KEM_EVENT__DISTRIBUTION_URL="$proxy" KEM_EVENT__PUBLIC_URL="$proxy"
     export KEM_WEB__PUBLIC_BASE_URL="$proxy"
     # Services reach each other through the proxy: participation asks the event

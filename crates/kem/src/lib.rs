@@ -278,7 +278,11 @@ pub async fn start(settings: Settings, listener: TcpListener) -> anyhow::Result<
     let app: Router = router
         .merge(health::openapi_route(openapi))
         // The web app has no database; it is always mounted, after the API routes.
-        .merge(web::router(&settings, &format!("http://{addr}")))
+        .merge(web::router(
+            &settings,
+            &format!("http://{addr}"),
+            limits.internal_token(),
+        ))
         .route("/metrics", axum::routing::get(platform::metrics::render))
         .fallback(not_found)
         .layer(Extension(readiness))

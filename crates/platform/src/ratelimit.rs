@@ -12,9 +12,12 @@
 //! the request passes (and the failure is logged), as the cache does.
 //!
 //! The client address is the peer's, or, only when the peer is one of the
-//! configured `trusted_proxies`, the last address in `X-Forwarded-For` that
-//! is not itself a trusted proxy. Addresses are never logged nor put in a
-//! metric label.
+//! configured `trusted_proxies` (none by default), the last address in
+//! `X-Forwarded-For` that is not itself a trusted proxy. The web pages of
+//! this process call its API for their customers; they name the customer
+//! in [`ON_BEHALF_OF`] with this process's random [`RateLimits::internal_token`],
+//! which nobody outside the process knows. Addresses are never logged nor
+//! put in a metric label.
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -38,6 +41,11 @@ use crate::{
     config::{Checks, ConfigError, Settings},
     http::ApiError,
 };
+
+/// Header naming the customer a page of this process asks the API for.
+pub const ON_BEHALF_OF: &str = "x-kem-on-behalf-of";
+/// Header carrying [`RateLimits::internal_token`] beside [`ON_BEHALF_OF`].
+pub const INTERNAL_TOKEN: &str = "x-kem-internal-token";
 
 /// `count` requests per `per_secs` seconds.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -75,10 +83,7 @@ pub struct RateLimitSettings {
 impl Default for RateLimitSettings {
     fn default() -> Self {
         RateLimitSettings {
-            trusted_proxies: vec![
-                IpAddr::from([127, 0, 0, 1]),
-                IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
-            ],
+            trusted_proxies: Vec::new(),
             entry: Limit::new(20, 60),
             entry_info: Limit::new(120, 60),
             coupon: Limit::new(30, 60),
@@ -179,6 +184,7 @@ pub fn korean_wait(secs: u64) -> String {
 pub struct RateLimits {
     settings: Arc<RateLimitSettings>,
     backend: Arc<Backend>,
+    internal_token: Arc<str>,
 }
 
 enum Backend {
@@ -226,6 +232,7 @@ impl RateLimits {
         Ok(RateLimits {
             settings: Arc::new(settings),
             backend: Arc::new(backend),
+            internal_token: crate::ids::new_id("int").into(),
         })
     }
 
@@ -241,6 +248,12 @@ impl RateLimits {
 
     pub fn settings(&self) -> &RateLimitSettings {
         &self.settings
+    }
+
+    /// A random value of this process: its web pages send it with the
+    /// customer's address when they call the API on the customer's behalf.
+    pub fn internal_token(&self) -> &str {
+        &self.internal_token
     }
 
     /// Counts one request of `kind` for `key`; refused once the limit is spent.
@@ -368,6 +381,30 @@ pub fn client_address(trusted: &[IpAddr], peer: IpAddr, forwarded_for: Option<&s
     client
 }
 
+/// The customer a page of this process asks for, when the call carries this
+/// process's internal token.
+fn on_behalf_of(limits: &RateLimits, headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    let token = headers.get(INTERNAL_TOKEN)?.as_bytes();
+    // Constant time: the token is what lets a caller name its address.
+    let expected = limits.internal_token.as_bytes();
+    let same = token.len() == expected.len()
+        && token
+            .iter()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return None;
+    }
+    headers
+        .get(ON_BEHALF_OF)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// IPv4-mapped IPv6 (`::ffff:127.0.0.1`) as IPv4, so one entry covers both.
 fn normal(address: IpAddr) -> IpAddr {
     match address {
@@ -395,7 +432,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok());
         let address = match parts.extensions.get::<RateLimits>() {
-            Some(limits) => limits.client_address(peer, forwarded),
+            Some(limits) => on_behalf_of(limits, &parts.headers)
+                .unwrap_or_else(|| limits.client_address(peer, forwarded)),
             None => peer,
         };
         Ok(ClientAddr(address))
@@ -496,6 +534,41 @@ mod tests {
         limits.check(Kind::Entry, "e1|b").await.unwrap();
         limits.check(Kind::Entry, "e2|a").await.unwrap();
         limits.check(Kind::Login, "e1|a").await.unwrap();
+    }
+
+    #[test]
+    fn only_this_process_s_token_names_a_customer() {
+        let limits = RateLimits::new(
+            RateLimitSettings::default(),
+            "memory://",
+            "",
+            Duration::from_millis(100),
+        )
+        .unwrap();
+        let headers = |token: &str| {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert(ON_BEHALF_OF, "198.51.100.7".parse().unwrap());
+            h.insert(INTERNAL_TOKEN, token.parse().unwrap());
+            h
+        };
+        assert_eq!(
+            on_behalf_of(&limits, &headers(limits.internal_token())),
+            Some(ip("198.51.100.7"))
+        );
+        assert_eq!(on_behalf_of(&limits, &headers("int-guess")), None);
+        let other = RateLimits::new(
+            RateLimitSettings::default(),
+            "memory://",
+            "",
+            Duration::from_millis(100),
+        )
+        .unwrap();
+        assert_ne!(limits.internal_token(), other.internal_token());
+        // By default no peer is a trusted proxy: a forwarded header is ignored.
+        assert_eq!(
+            limits.client_address(ip("127.0.0.1"), Some("203.0.113.5")),
+            ip("127.0.0.1")
+        );
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub(crate) struct WebState {
     pub api_base: String,
     pub public_base_url: Option<String>,
     pub client: reqwest::Client,
+    /// This process's token for calls on a customer's behalf (see
+    /// `platform::ratelimit::ON_BEHALF_OF`).
+    pub internal_token: String,
 }
 
 /// What the public API answered a page.
@@ -60,15 +63,15 @@ pub(crate) enum ApiAnswer {
 
 impl WebState {
     /// GETs a public API path for a page, on behalf of `client`: its address
-    /// goes along in `X-Forwarded-For`, so that the API's rate limits count
-    /// the customer rather than this process (the API believes the header
-    /// only from its trusted proxies, loopback by default).
+    /// goes along with this process's internal token, so that the API's rate
+    /// limits count the customer rather than this process.
     pub(crate) async fn public_json(&self, path: &str, client: std::net::IpAddr) -> ApiAnswer {
         let url = format!("{}{path}", self.api_base);
         let answer = match self
             .client
             .get(&url)
-            .header("x-forwarded-for", client.to_string())
+            .header(platform::ratelimit::ON_BEHALF_OF, client.to_string())
+            .header(platform::ratelimit::INTERNAL_TOKEN, &self.internal_token)
             .send()
             .await
         {
@@ -106,7 +109,7 @@ impl WebState {
 
 /// Routes of the web app; mounted after the API routes. `api_base` is where
 /// this process answers `/api/*` (the entry page reads the public event data there).
-pub fn router(settings: &Settings, api_base: &str) -> Router {
+pub fn router(settings: &Settings, api_base: &str, internal_token: &str) -> Router {
     let web: WebSettings = settings.section("web").unwrap_or_else(|e| {
         tracing::warn!(error = %e, "invalid [web] settings; using defaults");
         WebSettings::default()
@@ -120,6 +123,7 @@ pub fn router(settings: &Settings, api_base: &str) -> Router {
         api_base: api_base.trim_end_matches('/').to_string(),
         public_base_url: (!public.is_empty()).then_some(public),
         client,
+        internal_token: internal_token.to_string(),
     });
     Router::new()
         .route("/", get(assets::index))
