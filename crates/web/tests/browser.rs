@@ -948,7 +948,6 @@ async fn verifying_event(base: &str) -> String {
         .to_string();
     let wait = |path: String| {
         let call = &call;
-        let t = t.clone();
         async move {
             for _ in 0..120 {
                 let (_, body) = call(reqwest::Method::GET, path.clone(), t(), Value::Null).await;
