@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use crate::support::{
-    journey::{published_event, ready_draft},
+    journey::{published_event, ready_draft, verification_code},
     Api, Remote,
 };
 
@@ -228,22 +228,12 @@ async fn through_the_proxy_a_code_sent_by_one_replica_is_checked_by_another() {
             )
             .await;
         assert_eq!(a.status, 202, "{}", a.body);
-        let messages = r.get("/sandbox/messages", None).await.body;
-        let text = messages["messages"]
-            .as_array()
-            .and_then(|all| all.iter().rev().find(|m| m["recipient"] == json!(phone)))
-            .and_then(|m| m["text"].as_str())
-            .expect("the code reached the sandbox")
-            .to_string();
-        let code = text
-            .split_whitespace()
-            .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
-            .expect("code");
+        let code = verification_code(&r, &phone).await;
         let a = r
             .post(
                 &format!("/api/events/{id}/participate"),
                 None,
-                json!({"name": "인증손님", "phoneNumber": phone, "agreePrivacy": true, "verificationCode": code}),
+                json!({"name": "인증손님", "phoneNumber": phone, "agreePrivacy": true, "verificationCode": &code}),
             )
             .await;
         assert_eq!(

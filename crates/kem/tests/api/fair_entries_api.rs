@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::support::{
     generous_limits,
-    journey::{published_event, ready_draft},
+    journey::{published_event, ready_draft, verification_code},
     spawn_with, Answer, Api, TestApp,
 };
 
@@ -262,27 +262,6 @@ async fn verifying_event(t: &TestApp) -> (String, String) {
     (id, token)
 }
 
-/// The last code the sandbox received for `phone` (digits).
-async fn last_code(t: &TestApp, phone: &str) -> String {
-    let a = t.get("/sandbox/messages", None).await;
-    let text = a.body["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .rev()
-        .find(|m| m["recipient"] == json!(phone))
-        .and_then(|m| m["text"].as_str())
-        .unwrap_or_else(|| panic!("no message to {phone}: {}", a.body))
-        .to_string();
-    let code: String = text
-        .split_whitespace()
-        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or_else(|| panic!("no code in {text}"))
-        .to_string();
-    assert!(text.contains("인증번호"), "{text}");
-    code
-}
-
 fn with_code(phone: &str, code: &str) -> Value {
     json!({"name": "인증손님", "phoneNumber": phone, "agreePrivacy": true, "verificationCode": code})
 }
@@ -322,7 +301,7 @@ async fn a_verifying_event_stores_an_entry_only_with_the_code_sent_to_its_phone(
         ),
         (Some(180), Some(30))
     );
-    let code = last_code(&t, "01055550001").await;
+    let code = verification_code(&t, "01055550001").await;
     // Again at once: 429 PART_020 with when to come back.
     let (a, retry) = post_from(&t, &send, None, json!({"phoneNumber": "01055550001"})).await;
     assert_eq!((a.status, a.code()), (429, "PART_020"));
@@ -378,7 +357,7 @@ async fn codes_expire_run_out_of_tries_and_are_sent_at_most_five_an_hour() {
         .post(&send, None, json!({"phoneNumber": "01066660001"}))
         .await;
     assert_eq!(a.status, 202, "{}", a.body);
-    let code = last_code(&t, "01066660001").await;
+    let code = verification_code(&t, "01066660001").await;
     t.app.clock.advance(Duration::seconds(181));
     let a = t.post(&enter, None, with_code("01066660001", &code)).await;
     assert_eq!((a.status, a.code()), (400, "PART_023"));
@@ -389,7 +368,7 @@ async fn codes_expire_run_out_of_tries_and_are_sent_at_most_five_an_hour() {
         .post(&send, None, json!({"phoneNumber": "01066660002"}))
         .await;
     assert_eq!(a.status, 202, "{}", a.body);
-    let code = last_code(&t, "01066660002").await;
+    let code = verification_code(&t, "01066660002").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for left in (0..5).rev() {
         let a = t.post(&enter, None, with_code("01066660002", wrong)).await;
@@ -411,7 +390,7 @@ async fn codes_expire_run_out_of_tries_and_are_sent_at_most_five_an_hour() {
     assert_eq!((a.status, a.code()), (429, "PART_020"));
     assert!(retry.is_some_and(|r| r > 30), "{retry:?}");
     // The last code still works, and the entry is stored once.
-    let code = last_code(&t, "01066660002").await;
+    let code = verification_code(&t, "01066660002").await;
     let a = t.post(&enter, None, with_code("01066660002", &code)).await;
     assert_eq!(a.status, 201, "{}", a.body);
 }

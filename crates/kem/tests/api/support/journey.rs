@@ -154,3 +154,23 @@ pub async fn end_and_draw(t: &impl Api, token: &str, id: &str, draw: Value) -> V
     assert_eq!(a.status, 200, "{}", a.body);
     a.body
 }
+
+/// The verification code in the last SMS the messaging sandbox received
+/// for `phone` (digits only).
+pub async fn verification_code(t: &impl Api, phone: &str) -> String {
+    let a = t.get("/sandbox/messages", None).await;
+    let text = a.body["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .rev()
+        .find(|m| m["recipient"] == json!(phone))
+        .and_then(|m| m["text"].as_str())
+        .unwrap_or_else(|| panic!("no message to {phone}: {}", a.body))
+        .to_string();
+    assert!(text.contains("인증번호"), "{text}");
+    text.split_whitespace()
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no code in {text}"))
+        .to_string()
+}
