@@ -4,40 +4,8 @@
 use chrono::NaiveDate;
 use contracts::ai::{AiJobRequested, Recommendation};
 
-/// The owner's objective (one of the four Korean values of seed 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Objective {
-    /// 신규 고객 유치
-    NewCustomers,
-    /// 재방문 유도
-    Revisit,
-    /// 매출 증대
-    Sales,
-    /// 인지도 향상
-    Awareness,
-}
-
-impl Objective {
-    /// Exactly one of the four Korean labels (surrounding spaces ignored).
-    pub fn parse(label: &str) -> Option<Objective> {
-        match label.trim() {
-            "신규 고객 유치" => Some(Objective::NewCustomers),
-            "재방문 유도" => Some(Objective::Revisit),
-            "매출 증대" => Some(Objective::Sales),
-            "인지도 향상" => Some(Objective::Awareness),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Objective::NewCustomers => "신규 고객 유치",
-            Objective::Revisit => "재방문 유도",
-            Objective::Sales => "매출 증대",
-            Objective::Awareness => "인지도 향상",
-        }
-    }
-}
+/// The owner's objective: one home, in `contracts`.
+pub use contracts::objective::Objective;
 
 /// What a provider plans from: the request with its fields parsed.
 #[derive(Debug, Clone, PartialEq)]

@@ -168,6 +168,8 @@ pub fn parse_answer(text: &str, input: &JobInput) -> Result<Vec<Recommendation>,
             }
         }
     }
+    // Whatever prices the model imagined, the owner is shown the cost model's.
+    plans.iter_mut().for_each(crate::engine::budget::reprice);
     validate_recommendations(&plans)?;
     Ok(plans)
 }

@@ -1,7 +1,7 @@
 //! The dashboards as answered and cached: built from a [`Snapshot`] by pure
 //! functions, so every figure is unit-tested without a server or a database.
 
-use contracts::channels::Channel;
+use contracts::{channels::Channel, money, status::EventStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -20,7 +20,8 @@ pub struct EventDashboard {
     pub store_name: String,
     pub industry: String,
     /// `ACTIVE`, or `ENDED` once `EventEnded` arrived.
-    pub status: String,
+    #[schema(value_type = String, example = "ACTIVE")]
+    pub status: EventStatus,
     /// RFC 3339.
     pub published_at: String,
     pub ended_at: Option<String>,
@@ -79,6 +80,7 @@ pub struct Summary {
     pub total_views: i64,
     /// Views the channels expected at distribution.
     pub total_expected_views: i64,
+    /// `null` (집계 중) until the first entry.
     pub estimated_roi: Option<f64>,
     pub industry_average_roi: f64,
     /// Estimated ROI minus the industry average, in percentage points.
@@ -146,26 +148,28 @@ pub struct ChannelProfile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoiView {
-    /// `(expectedRevenue − investment) / investment × 100`.
+    /// The formula in the owner's words (`contracts::money::ROI_FORMULA`).
     pub formula: String,
     pub investment: Investment,
     pub revenue: Revenue,
+    /// `null` (집계 중) until the first entry.
     pub roi: Option<f64>,
     pub industry_average_roi: f64,
     pub roi_vs_industry: Option<f64>,
 }
 
-/// Investment = prize + content + channels, in won.
+/// Investment = the event's cost (`contracts::money::cost`, the figure the
+/// owner saw before publishing) without the channels that failed, in won.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Investment {
-    /// The plan's estimated cost (prize + content + planned channels).
-    pub estimated_cost: i64,
     pub prize: i64,
-    pub content: i64,
     pub channels: Vec<ChannelCost>,
     pub channel_total: i64,
     pub total: i64,
+    /// Every part with its Korean label: `{kind, label, amount}`.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<money::CostItem>,
 }
 
 /// A channel's table cost.
@@ -210,13 +214,7 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
     let planned = s.info.channel_list();
     let running = running_channels(s, &planned);
     let t = &s.totals;
-    let roi = domain::roi(
-        s.info.estimated_cost,
-        &planned,
-        &running,
-        t.participants,
-        &s.info.industry,
-    );
+    let roi = domain::roi(&s.info.cost(), &running, t.participants, &s.info.industry);
     let entries_of = |channel: &str| s.entries.iter().find(|e| e.channel == channel);
     let codes = planned
         .iter()
@@ -301,11 +299,9 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
         revenue: measured_revenue,
         investment: roi.investment,
         roi: (t.redemptions > 0)
-            .then(|| domain::roi_pct(measured_revenue, roi.investment))
+            .then(|| money::roi_pct(measured_revenue, roi.investment))
             .flatten(),
-        formula:
-            "측정 ROI = (쿠폰 사용 방문 수 × 1회 방문 평균 결제액 − 투자 비용) ÷ 투자 비용 × 100"
-                .to_string(),
+        formula: money::MEASURED_ROI_FORMULA.to_string(),
     };
     EventDashboard {
         measured,
@@ -315,11 +311,10 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
         store_name: s.info.store_name.clone(),
         industry: s.info.industry.clone(),
         status: if t.ended_at.is_some() {
-            "ENDED"
+            EventStatus::Ended
         } else {
-            "ACTIVE"
-        }
-        .to_string(),
+            EventStatus::Active
+        },
         published_at: contracts::messages::rfc3339(s.info.published_at),
         ended_at: t.ended_at.map(contracts::messages::rfc3339),
         summary: Summary {
@@ -344,11 +339,10 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
             by_channel,
         },
         roi: RoiView {
-            formula: "(expectedRevenue - investment) / investment × 100".to_string(),
+            formula: money::ROI_FORMULA.to_string(),
             investment: Investment {
-                estimated_cost: s.info.estimated_cost,
                 prize: roi.prize_cost,
-                content: roi.content_cost,
+                items: roi.cost.items.clone(),
                 channels: roi
                     .channel_costs
                     .iter()
@@ -362,7 +356,7 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
             },
             revenue: Revenue {
                 participants: roi.participants,
-                industry_profile: roi.industry.industry.to_string(),
+                industry_profile: roi.industry.name.to_string(),
                 conversion_rate: roi.industry.conversion_rate_pct,
                 spend_per_visit: roi.industry.spend_per_visit,
                 expected_customers: roi.expected_customers,

@@ -1,6 +1,7 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
+use contracts::status::EventStatus;
 use crate::{
     overview::owner_dashboard,
     store::{ChannelEntries, EventInfo, Reach, Totals},
@@ -42,6 +43,27 @@ fn reach(
     }
 }
 
+/// INSTAGRAM (free), RINGOBIZ 30,000, GINITV with a 300,000 budget, and
+/// the prize 아메리카노 4,000 × 5 = 20,000: 350,000 in all.
+fn cost_json() -> String {
+    use contracts::{channels::Channel, money};
+    let budget = serde_json::json!({"region": "서울", "budget": 300_000});
+    let cost = money::cost(
+        &[
+            (Channel::Instagram, None),
+            (Channel::Ringobiz, None),
+            (Channel::Ginitv, Some(&budget)),
+        ],
+        Some(&money::Prize {
+            text: "아메리카노",
+            value: 4_000,
+            winners: 5,
+        }),
+    );
+    assert_eq!(cost.total, 350_000);
+    serde_json::to_string(&cost).expect("json")
+}
+
 fn snapshot() -> Snapshot {
     Snapshot {
         info: EventInfo {
@@ -56,8 +78,9 @@ fn snapshot() -> Snapshot {
             end_date: "2026-11-30".into(),
             channels: r#"["INSTAGRAM","RINGOBIZ","GINITV"]"#.into(),
             target_participants: 8,
-            estimated_cost: 700_000,
+            estimated_cost: 350_000,
             published_at: at("2026-11-21T09:30:00Z"),
+            cost: cost_json(),
         },
         totals: Totals {
             participants: 4,
@@ -97,22 +120,39 @@ fn snapshot() -> Snapshot {
 #[test]
 fn the_summary_and_roi_add_up_from_the_inputs() {
     let d = event_dashboard(&snapshot());
-    assert_eq!(d.status, "ACTIVE");
+    assert_eq!(d.status, EventStatus::Active);
     assert_eq!(d.summary.total_participants, 4);
     assert_eq!(d.summary.achievement_rate, Some(50.0));
     assert_eq!(d.summary.total_views, 450);
     assert_eq!(d.summary.total_expected_views, 1_300);
-    // Prize: 700,000 − 50,000 content − (50,000 + 50,000 + 500,000) planned channels.
-    assert_eq!(d.roi.investment.prize, 50_000);
-    // GINITV failed, so it is not paid for.
-    assert_eq!(d.roi.investment.channel_total, 100_000);
-    assert_eq!(d.roi.investment.total, 200_000);
+    // The cost the owner saw (350,000) without GINITV, which failed and is
+    // not paid for: RINGOBIZ 30,000 + INSTAGRAM 0 + the prize 20,000.
+    assert_eq!(d.roi.investment.prize, 20_000);
+    assert_eq!(d.roi.investment.channel_total, 30_000);
+    assert_eq!(d.roi.investment.total, 50_000);
+    assert_eq!(
+        d.roi.investment.items.iter().map(|i| i.amount).sum::<i64>(),
+        50_000
+    );
     // 4 entrants × 35 % × 8,000 won.
     assert_eq!(d.roi.revenue.expected_revenue, 11_200);
     assert_eq!(d.summary.expected_sales_increase, 11_200);
-    assert_eq!(d.summary.estimated_roi, Some(-94.4));
+    assert_eq!(d.summary.estimated_roi, Some(-77.6));
     assert_eq!(d.summary.industry_average_roi, 120.0);
-    assert_eq!(d.summary.roi_vs_industry, Some(-214.4));
+    assert_eq!(d.summary.roi_vs_industry, Some(-197.6));
+    assert!(d.roi.formula.starts_with("ROI = (예상 매출"));
+}
+
+#[test]
+fn roi_waits_for_the_first_entry() {
+    let mut s = snapshot();
+    s.totals.participants = 0;
+    s.entries.clear();
+    let d = event_dashboard(&s);
+    assert_eq!((d.summary.estimated_roi, d.roi.roi), (None, None));
+    assert_eq!(d.summary.roi_vs_industry, None);
+    assert_eq!(d.roi.investment.total, 50_000);
+    assert_eq!(owner_dashboard(7, &[d]).totals.roi, None);
 }
 
 /// channel, views, participants, calls, conversion, cost.
@@ -138,9 +178,9 @@ fn channels_show_views_entries_conversion_cost_and_calls_for_ringobiz() {
     assert_eq!(
         rows,
         vec![
-            ("RINGOBIZ", 50, 1, Some(6), Some(2.0), 50_000),
+            ("RINGOBIZ", 50, 1, Some(6), Some(2.0), 30_000),
             ("GINITV", 0, 0, None, None, 0),
-            ("INSTAGRAM", 400, 2, None, Some(0.5), 50_000),
+            ("INSTAGRAM", 400, 2, None, Some(0.5), 0),
         ]
     );
     assert_eq!(d.channel_performance[0].channel_name, "링고비즈");
@@ -183,9 +223,9 @@ fn before_the_distribution_reports_the_planned_channels_are_counted() {
     s.reach.clear();
     s.totals.ended_at = Some(at("2026-11-30T15:00:00Z"));
     let d = event_dashboard(&s);
-    assert_eq!(d.status, "ENDED");
-    assert_eq!(d.roi.investment.channel_total, 600_000);
-    assert_eq!(d.roi.investment.total, 700_000);
+    assert_eq!(d.status, EventStatus::Ended);
+    assert_eq!(d.roi.investment.channel_total, 330_000);
+    assert_eq!(d.roi.investment.total, 350_000);
     assert_eq!(d.summary.total_views, 0);
 }
 
@@ -203,9 +243,9 @@ fn the_owner_overview_sums_events_and_names_the_best_channel() {
     assert_eq!(o.totals.active_events, 1);
     assert_eq!(o.totals.participants, 14);
     assert_eq!(o.totals.views, 900);
-    assert_eq!(o.totals.investment, 400_000);
+    assert_eq!(o.totals.investment, 100_000);
     assert_eq!(o.totals.expected_revenue, 11_200 + 28_000);
-    assert_eq!(o.totals.roi, Some(-90.2));
+    assert_eq!(o.totals.roi, Some(-60.8));
     assert_eq!(o.events[0].event_id, "evt-2");
     let best = o.best_channel.expect("best channel");
     assert_eq!(
@@ -239,7 +279,7 @@ fn measured_roi_waits_for_a_redemption_then_counts_visits_by_channel() {
     );
     assert_eq!(m.revenue, 2 * m.spend_per_visit);
     assert_eq!(m.investment, d.roi.investment.total);
-    assert_eq!(m.roi, crate::domain::roi_pct(m.revenue, m.investment));
+    assert_eq!(m.roi, contracts::money::roi_pct(m.revenue, m.investment));
     assert_eq!(m.claims, 3);
     assert_eq!(
         m.visits_by_channel,

@@ -1,98 +1,31 @@
-//! Analytics rules, free of HTTP, SQL and the bus: the cost and industry
-//! tables, ROI, achievement and conversion rates, and Korea-time hourly
-//! bucketing of entries.
+//! Analytics rules, free of HTTP, SQL and the bus: ROI with its inputs,
+//! achievement and conversion rates, and Korea-time hourly bucketing of
+//! entries.
 //!
-//! The tables are estimates a small business owner can check, stated here
-//! once and shown with every ROI answer as its inputs:
+//! The figures come from the shared homes in `contracts`, so the dashboard
+//! agrees with what the owner saw before publishing and with the AI plans:
 //!
-//! * **Channel cost** (won, one event run): what a campaign of one event on
-//!   the channel typically costs a 소상공인 through KT's products — a local-TV
-//!   slot (우리동네TV 300,000), an IPTV ad (지니TV 500,000), a ringback
-//!   message month (링고비즈 50,000), a boosted Instagram post (50,000), a
-//!   Naver blog placement (30,000), a Kakao channel message send (40,000).
-//! * **Content cost**: [`CONTENT_COST`] won per event for the image set and
-//!   its edits (the price of the equivalent design work).
-//! * **Prize cost**: the plan's `estimatedCost` covers prize + content +
-//!   channels, so the prize is what remains of it after the content and the
-//!   planned channels' table costs (never below 0).
-//! * **Industry profile** ([`industry_profile`]): the share of entrants who
-//!   become paying customers, the typical spend per visit, and the
-//!   industry's average event ROI to compare with.
+//! * **Investment**: the event's cost as `EventPublished` carried it
+//!   (`contracts::money::cost`: the channels with the owner's settings, the
+//!   prize), without the channels whose distribution failed.
+//! * **Industry** (`contracts::industry::classify`, matching the owner's own
+//!   words): the share of entrants who become paying customers, the spend
+//!   per visit, and the industry's average event ROI to compare with.
+//! * **ROI** (`contracts::money`): `null` until the first entry.
 
 use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
-use contracts::channels::Channel;
-
-/// Content production cost per event, in won (see the module docs).
-pub const CONTENT_COST: i64 = 50_000;
+use contracts::{
+    channels::Channel,
+    industry::{self, Industry},
+    money::{self, Cost},
+    schedule::korea,
+};
 
 /// Entry channel recorded for a customer who came without one.
 pub const DIRECT: &str = "DIRECT";
 
 /// The longest hourly timeline answered (31 days); older hours are left out.
 pub const MAX_TIMELINE_HOURS: usize = 24 * 31;
-
-/// Table cost of running one event on `channel`, in won; 0 for a code that
-/// is not one of the six (it cannot have been bought).
-pub fn channel_cost(channel: &str) -> i64 {
-    match Channel::parse(channel) {
-        Some(Channel::Uridongnetv) => 300_000,
-        Some(Channel::Ringobiz) => 50_000,
-        Some(Channel::Ginitv) => 500_000,
-        Some(Channel::Instagram) => 50_000,
-        Some(Channel::Naver) => 30_000,
-        Some(Channel::Kakao) => 40_000,
-        None => 0,
-    }
-}
-
-/// What entries are worth in one industry.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct IndustryProfile {
-    /// The table row used: one of the seven industries or `기타` (default).
-    pub industry: &'static str,
-    /// Percent of entrants expected to become paying customers.
-    pub conversion_rate_pct: i64,
-    /// Typical spend of one customer visit, in won.
-    pub spend_per_visit: i64,
-    /// The industry's average event ROI, in percent.
-    pub average_roi_pct: f64,
-}
-
-const fn profile(
-    industry: &'static str,
-    conversion_rate_pct: i64,
-    spend_per_visit: i64,
-    average_roi_pct: f64,
-) -> IndustryProfile {
-    IndustryProfile {
-        industry,
-        conversion_rate_pct,
-        spend_per_visit,
-        average_roi_pct,
-    }
-}
-
-const INDUSTRIES: [IndustryProfile; 7] = [
-    profile("음식점", 30, 25_000, 150.0),
-    profile("카페", 35, 8_000, 120.0),
-    profile("베이커리", 30, 12_000, 130.0),
-    profile("미용실", 20, 40_000, 180.0),
-    profile("소매점", 20, 30_000, 110.0),
-    profile("학원", 5, 200_000, 200.0),
-    profile("헬스장", 8, 100_000, 160.0),
-];
-
-const DEFAULT_INDUSTRY: IndustryProfile = profile("기타", 20, 20_000, 120.0);
-
-/// The profile of `industry` as the owner typed it (surrounding spaces
-/// ignored); any other industry gets the `기타` row.
-pub fn industry_profile(industry: &str) -> IndustryProfile {
-    let industry = industry.trim();
-    INDUSTRIES
-        .into_iter()
-        .find(|p| p.industry == industry)
-        .unwrap_or(DEFAULT_INDUSTRY)
-}
 
 /// `part / whole × 100`, rounded to one decimal; `None` when `whole` is 0.
 pub fn percent(part: i64, whole: i64) -> Option<f64> {
@@ -109,12 +42,6 @@ pub fn conversion_pct(participants: i64, views: i64) -> Option<f64> {
     percent(participants, views)
 }
 
-/// ROI = (revenue − investment) / investment × 100, one decimal; `None`
-/// when nothing was invested (no ratio to speak of).
-pub fn roi_pct(revenue: i64, investment: i64) -> Option<f64> {
-    percent(revenue - investment, investment)
-}
-
 fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
@@ -122,67 +49,54 @@ fn round1(value: f64) -> f64 {
 /// Everything the ROI estimate is made of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoiBreakdown {
+    /// The event's cost without the channels that were not paid for.
+    pub cost: Cost,
     pub prize_cost: i64,
-    pub content_cost: i64,
-    /// Table cost per channel counted, in channel order.
+    /// Cost per channel counted, in channel order.
     pub channel_costs: Vec<(String, i64)>,
     pub channel_cost_total: i64,
-    /// prize + content + channels.
+    /// `cost.total`.
     pub investment: i64,
     pub participants: i64,
-    pub industry: IndustryProfile,
+    pub industry: &'static Industry,
     /// participants × conversion rate (may be fractional).
     pub expected_customers: f64,
     /// participants × conversion rate × spend per visit, in won (floored).
     pub expected_revenue: i64,
+    /// `None` until the first entry.
     pub roi_pct: Option<f64>,
     /// ROI minus the industry's average ROI, in percentage points.
     pub roi_vs_industry_pct: Option<f64>,
 }
 
-/// The ROI of an event. `planned` are the channels the plan's
-/// `estimated_cost` was made for; `running` those actually paid for (the
-/// distributed ones), whose table costs make up the channel investment.
-pub fn roi(
-    estimated_cost: i64,
-    planned: &[String],
-    running: &[String],
-    participants: i64,
-    industry: &str,
-) -> RoiBreakdown {
-    let planned_channels: i64 = planned.iter().map(|c| channel_cost(c)).sum();
-    let prize_cost = (estimated_cost - CONTENT_COST - planned_channels).max(0);
-    let channel_costs: Vec<(String, i64)> = running
+/// The ROI of an event whose cost is `cost` (every chosen channel), of
+/// which the channels in `running` were paid for (the distributed ones).
+pub fn roi(cost: &Cost, running: &[String], participants: i64, industry: &str) -> RoiBreakdown {
+    let cost = cost.for_channels(running);
+    let channel_costs: Vec<(String, i64)> = cost
+        .items
         .iter()
-        .map(|c| (c.clone(), channel_cost(c)))
+        .filter(|i| i.kind != money::PRIZE_KIND)
+        .map(|i| (i.kind.clone(), i.amount))
         .collect();
-    let channel_cost_total = channel_costs.iter().map(|(_, cost)| cost).sum::<i64>();
-    let investment = prize_cost + CONTENT_COST + channel_cost_total;
-    let industry = industry_profile(industry);
+    let industry = industry::classify(industry);
     let participants = participants.max(0);
-    // Integer won: the rate is a whole percent, so only the last division floors.
-    let expected_revenue =
-        participants * industry.conversion_rate_pct * industry.spend_per_visit / 100;
-    let roi_pct = roi_pct(expected_revenue, investment);
+    let roi_pct = money::estimated_roi(participants, industry, cost.total);
     RoiBreakdown {
-        prize_cost,
-        content_cost: CONTENT_COST,
+        prize_cost: cost.amount_of(money::PRIZE_KIND),
+        channel_cost_total: channel_costs.iter().map(|(_, c)| c).sum(),
         channel_costs,
-        channel_cost_total,
-        investment,
+        investment: cost.total,
         participants,
         industry,
         expected_customers: round1(
             participants as f64 * industry.conversion_rate_pct as f64 / 100.0,
         ),
-        expected_revenue,
+        expected_revenue: money::expected_revenue(participants, industry),
         roi_pct,
         roi_vs_industry_pct: roi_pct.map(|r| round1(r - industry.average_roi_pct)),
+        cost,
     }
-}
-
-fn korea() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
 /// The start of the Korea-time hour holding `at`, e.g.

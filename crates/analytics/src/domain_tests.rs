@@ -10,61 +10,37 @@ fn codes(list: &[&str]) -> Vec<String> {
     list.iter().map(|c| c.to_string()).collect()
 }
 
+fn cost(channels: &[(Channel, Option<&serde_json::Value>)], prize: i64) -> Cost {
+    money::cost(
+        channels,
+        Some(&money::Prize {
+            text: "경품",
+            value: prize,
+            winners: 1,
+        }),
+    )
+}
+
 #[test]
-fn every_listed_industry_has_its_own_row_and_others_take_the_default() {
-    let cafe = industry_profile(" 카페 ");
+fn the_industry_row_is_found_in_the_owners_own_words() {
+    let r = roi(&Cost::default(), &[], 0, " 동네 빵집 ");
+    assert_eq!(r.industry.name, "베이커리");
+    let r = roi(&Cost::default(), &[], 0, "카페");
     assert_eq!(
-        (
-            cafe.industry,
-            cafe.conversion_rate_pct,
-            cafe.spend_per_visit
-        ),
-        ("카페", 35, 8_000)
+        (r.industry.conversion_rate_pct, r.industry.spend_per_visit),
+        (35, 8_000)
     );
-    for name in [
-        "음식점",
-        "카페",
-        "베이커리",
-        "미용실",
-        "소매점",
-        "학원",
-        "헬스장",
-    ] {
-        assert_eq!(industry_profile(name).industry, name);
-    }
-    assert_eq!(industry_profile("꽃집").industry, "기타");
-    assert_eq!(industry_profile("").spend_per_visit, 20_000);
-}
-
-#[test]
-fn channel_costs_cover_the_six_channels_only() {
-    let total: i64 = Channel::ALL.iter().map(|c| channel_cost(c.code())).sum();
-    assert_eq!(total, 300_000 + 50_000 + 500_000 + 50_000 + 30_000 + 40_000);
-    assert_eq!(channel_cost("YOUTUBE"), 0);
-    assert_eq!(channel_cost("instagram"), 0);
-}
-
-#[test]
-fn roi_is_revenue_minus_investment_over_investment() {
-    assert_eq!(roi_pct(150, 100), Some(50.0));
-    assert_eq!(roi_pct(50, 100), Some(-50.0));
-    assert_eq!(roi_pct(1, 3), Some(-66.7));
-    assert_eq!(roi_pct(10, 0), None);
 }
 
 #[test]
 fn roi_breakdown_shows_its_inputs() {
-    // Plan: 500,000 won for INSTAGRAM + KAKAO; the prize is what remains.
-    let planned = codes(&["INSTAGRAM", "KAKAO"]);
-    let r = roi(500_000, &planned, &planned, 40, "음식점");
-    assert_eq!(r.prize_cost, 500_000 - 50_000 - 50_000 - 40_000);
-    assert_eq!(r.content_cost, 50_000);
+    // INSTAGRAM (free) + KAKAO (free) and a 500,000 won prize.
+    let c = cost(&[(Channel::Instagram, None), (Channel::Kakao, None)], 500_000);
+    let r = roi(&c, &codes(&["INSTAGRAM", "KAKAO"]), 40, "음식점");
+    assert_eq!(r.prize_cost, 500_000);
     assert_eq!(
         r.channel_costs,
-        vec![
-            ("INSTAGRAM".to_string(), 50_000),
-            ("KAKAO".to_string(), 40_000)
-        ]
+        vec![("INSTAGRAM".to_string(), 0), ("KAKAO".to_string(), 0)]
     );
     assert_eq!(r.investment, 500_000);
     // 40 entrants × 30 % × 25,000 won.
@@ -75,15 +51,21 @@ fn roi_breakdown_shows_its_inputs() {
 }
 
 #[test]
-fn a_failed_channel_is_not_paid_for_and_the_prize_never_goes_negative() {
-    let planned = codes(&["GINITV", "NAVER"]);
-    let r = roi(100_000, &planned, &codes(&["NAVER"]), 7, "카페");
-    assert_eq!(r.prize_cost, 0);
-    assert_eq!(r.investment, 50_000 + 30_000);
+fn a_failed_channel_is_not_paid_for_and_roi_waits_for_an_entry() {
+    let budget = serde_json::json!({"budget": 300_000});
+    let c = cost(
+        &[(Channel::Ginitv, Some(&budget)), (Channel::Ringobiz, None)],
+        50_000,
+    );
+    assert_eq!(c.total, 380_000);
+    let r = roi(&c, &codes(&["RINGOBIZ"]), 7, "카페");
+    assert_eq!(r.investment, 30_000 + 50_000);
     // 7 × 35 % × 8,000 = 19,600.
     assert_eq!(r.expected_revenue, 19_600);
     assert_eq!(r.expected_customers, 2.5);
     assert_eq!(r.roi_pct, Some(-75.5));
+    let none_yet = roi(&c, &codes(&["RINGOBIZ"]), 0, "카페");
+    assert_eq!((none_yet.roi_pct, none_yet.roi_vs_industry_pct), (None, None));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `GET /api/analytics/users/me/dashboard`: the owner's events side by side,
 //! summed up from their event dashboards by pure functions.
 
-use contracts::channels::Channel;
+use contracts::{channels::Channel, money, status::EventStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,7 +32,7 @@ pub struct OwnerTotals {
     pub investment: i64,
     /// Won.
     pub expected_revenue: i64,
-    /// ROI of all events together, percent.
+    /// ROI of all events together, percent; `null` (집계 중) before any entry.
     pub roi: Option<f64>,
 }
 
@@ -42,7 +42,8 @@ pub struct OwnerTotals {
 pub struct EventSummaryRow {
     pub event_id: String,
     pub title: String,
-    pub status: String,
+    #[schema(value_type = String, example = "ACTIVE")]
+    pub status: EventStatus,
     pub published_at: String,
     pub participants: i64,
     pub target_participants: i64,
@@ -92,6 +93,10 @@ pub fn owner_dashboard(user_id: i64, dashboards: &[EventDashboard]) -> OwnerDash
             conversion_rate: domain::conversion_pct(*participants, *views),
         });
     let investment: i64 = dashboards.iter().map(|d| d.roi.investment.total).sum();
+    let participants: i64 = dashboards
+        .iter()
+        .map(|d| d.summary.total_participants)
+        .sum();
     let expected_revenue: i64 = dashboards
         .iter()
         .map(|d| d.roi.revenue.expected_revenue)
@@ -100,22 +105,25 @@ pub fn owner_dashboard(user_id: i64, dashboards: &[EventDashboard]) -> OwnerDash
         user_id,
         totals: OwnerTotals {
             events: dashboards.len() as i64,
-            active_events: dashboards.iter().filter(|d| d.status == "ACTIVE").count() as i64,
-            participants: dashboards
+            active_events: dashboards
                 .iter()
-                .map(|d| d.summary.total_participants)
-                .sum(),
+                .filter(|d| d.status == EventStatus::Active)
+                .count() as i64,
+            participants,
             views: dashboards.iter().map(|d| d.summary.total_views).sum(),
             investment,
             expected_revenue,
-            roi: domain::roi_pct(expected_revenue, investment),
+            // Nothing to estimate from before the first entry.
+            roi: (participants > 0)
+                .then(|| money::roi_pct(expected_revenue, investment))
+                .flatten(),
         },
         events: dashboards
             .iter()
             .map(|d| EventSummaryRow {
                 event_id: d.event_id.clone(),
                 title: d.title.clone(),
-                status: d.status.clone(),
+                status: d.status,
                 published_at: d.published_at.clone(),
                 participants: d.summary.total_participants,
                 target_participants: d.summary.target_participants,

@@ -32,12 +32,29 @@ pub struct EventInfo {
     pub target_participants: i64,
     pub estimated_cost: i64,
     pub published_at: DateTime<Utc>,
+    /// JSON of the event's cost (see [`EventInfo::cost`]); '' when unknown.
+    pub cost: String,
 }
 
 impl EventInfo {
     /// The planned channel codes.
     pub fn channel_list(&self) -> Vec<String> {
         serde_json::from_str(&self.channels).unwrap_or_default()
+    }
+
+    /// The event's cost by the one cost model. An event published before
+    /// the cost travelled with `EventPublished` is priced from its channels
+    /// with their default settings (its prize's value is unknown).
+    pub fn cost(&self) -> contracts::money::Cost {
+        serde_json::from_str(&self.cost).unwrap_or_else(|_| {
+            let channels: Vec<_> = self
+                .channel_list()
+                .iter()
+                .filter_map(|c| contracts::channels::Channel::parse(c))
+                .map(|c| (c, None))
+                .collect();
+            contracts::money::cost(&channels, None)
+        })
     }
 }
 
@@ -247,6 +264,7 @@ impl AnalyticsStore {
                         .bind(e.target_participants)
                         .bind(e.estimated_cost)
                         .bind(e.published_at)
+                        .bind(&e.cost)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -366,8 +384,8 @@ impl AnalyticsStore {
             .await?;
             let info: Option<EventInfo> = sqlx::query_as(
                 "SELECT event_id, owner_id, title, store_name, industry, objective, prize, \
-                 start_date, end_date, channels, target_participants, estimated_cost, published_at \
-                 FROM events WHERE event_id = $1",
+                 start_date, end_date, channels, target_participants, estimated_cost, published_at, \
+                 cost FROM events WHERE event_id = $1",
             )
             .bind(event_id)
             .fetch_optional(pool)

@@ -2,12 +2,13 @@
 
 pub const UPSERT_EVENT: &str = "INSERT INTO events (event_id, owner_id, title, store_name, industry, \
      objective, prize, start_date, end_date, channels, target_participants, estimated_cost, \
-     published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+     published_at, cost) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
      ON CONFLICT (event_id) DO UPDATE SET owner_id = excluded.owner_id, title = excluded.title, \
      store_name = excluded.store_name, industry = excluded.industry, objective = excluded.objective, \
      prize = excluded.prize, start_date = excluded.start_date, end_date = excluded.end_date, \
      channels = excluded.channels, target_participants = excluded.target_participants, \
-     estimated_cost = excluded.estimated_cost, published_at = excluded.published_at";
+     estimated_cost = excluded.estimated_cost, published_at = excluded.published_at, \
+     cost = excluded.cost";
 
 /// Every applied fact bumps the event's version; entries also count.
 pub const UPSERT_TOTALS: &str =

@@ -92,6 +92,10 @@ fn fact(event_type: &str, payload: &str) -> Option<Fact> {
                 target_participants: i64::from(m.target_participants),
                 estimated_cost: m.estimated_cost.max(0),
                 published_at: time(&m.published_at),
+                cost: m
+                    .cost
+                    .and_then(|c| serde_json::to_string(&c).ok())
+                    .unwrap_or_default(),
             })
         }),
         "EventEnded" => parse::<EventEnded>(payload).map(|m| Fact::Ended {

@@ -123,6 +123,13 @@ pub struct Recommendation {
     pub duration: PlanDuration,
     pub mechanics: Mechanics,
     pub prize: String,
+    /// What one prize is worth, in won (0 when it has no value); with
+    /// `winners`, the prize's part of the cost (`crate::money::cost`).
+    #[serde(default)]
+    pub prize_value: i64,
+    /// How many winners the plan has in mind.
+    #[serde(default)]
+    pub winners: u32,
     /// Channel codes (`INSTAGRAM`, `RINGOBIZ`, …) the plan suggests.
     pub promotion_channels: Vec<String>,
     pub estimated_cost: EstimatedCost,

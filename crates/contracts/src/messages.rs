@@ -156,8 +156,14 @@ pub struct EventPublished {
     pub image_url: String,
     /// The plan's expected new customers (the participation target).
     pub target_participants: u32,
-    /// The plan's estimated cost in won (prize + content + channels).
+    /// The event's cost in won (`cost.total`; kept for older readers).
     pub estimated_cost: i64,
+    /// The event's cost as the owner saw it before publishing
+    /// ([`crate::money::cost`]): every chosen channel and the prize. Analytics
+    /// counts it as the investment, leaving out channels that failed.
+    /// Absent in older messages.
+    #[serde(default)]
+    pub cost: Option<crate::money::Cost>,
     pub published_at: String,
 }
 

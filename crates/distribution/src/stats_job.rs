@@ -11,7 +11,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::{FixedOffset, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use contracts::{
     analytics::ChannelStatsReported,
     messages::{rfc3339, Envelope},
@@ -177,8 +177,7 @@ async fn published_events(db: &Db) -> Result<Vec<String>, StoreError> {
 }
 
 fn today_in_korea() -> NaiveDate {
-    let korea = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
-    Utc::now().with_timezone(&korea).date_naive()
+    contracts::schedule::korea_date(Utc::now())
 }
 
 /// Whether an event ending on `end_date` (`YYYY-MM-DD`, inclusive) is still

@@ -1,21 +1,15 @@
-//! Event rules, free of I/O: the four objectives, store info, the status
-//! machine and the double-tap rule of purpose selection.
+//! Event rules, free of I/O: store info and the double-tap rule of purpose
+//! selection. The objectives and the status machine live in `contracts`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The four objectives of seed 1, travelling as their Korean labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Objective {
-    #[serde(rename = "신규 고객 유치")]
-    NewCustomers,
-    #[serde(rename = "재방문 유도")]
-    Revisit,
-    #[serde(rename = "매출 증대")]
-    SalesIncrease,
-    #[serde(rename = "인지도 향상")]
-    Awareness,
-}
+/// The objectives and the status machine have one home, in `contracts`
+/// (shared with ai, participation and analytics).
+pub use contracts::{
+    objective::Objective,
+    status::{EventStatus, IllegalTransition, Transition, DOUBLE_TAP_WINDOW},
+};
 
 /// Domain-level refusals.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,35 +20,13 @@ pub enum EventRuleError {
     /// EVENT_002, naming the missing fields.
     #[error("store info missing: {0:?}")]
     StoreInfoMissing(Vec<&'static str>),
-    #[error("cannot go from {from:?} to {to:?}")]
-    InvalidTransition { from: EventStatus, to: EventStatus },
+    #[error(transparent)]
+    InvalidTransition(#[from] IllegalTransition),
 }
 
-impl Objective {
-    pub const ALL: [Objective; 4] = [
-        Objective::NewCustomers,
-        Objective::Revisit,
-        Objective::SalesIncrease,
-        Objective::Awareness,
-    ];
-
-    /// Exactly one of the four labels (surrounding spaces ignored).
-    pub fn parse(raw: &str) -> Result<Objective, EventRuleError> {
-        let raw = raw.trim();
-        Objective::ALL
-            .into_iter()
-            .find(|o| o.label() == raw)
-            .ok_or(EventRuleError::InvalidObjective)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Objective::NewCustomers => "신규 고객 유치",
-            Objective::Revisit => "재방문 유도",
-            Objective::SalesIncrease => "매출 증대",
-            Objective::Awareness => "인지도 향상",
-        }
-    }
+/// Exactly one of the four objective labels (surrounding spaces ignored).
+pub fn parse_objective(raw: &str) -> Result<Objective, EventRuleError> {
+    Objective::parse(raw).ok_or(EventRuleError::InvalidObjective)
 }
 
 /// The store an event is for, as given at purpose selection.
@@ -94,53 +66,6 @@ impl StoreInfo {
     }
 }
 
-/// `DRAFT → APPROVED → ACTIVE → ENDED` (seed 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum EventStatus {
-    Draft,
-    Approved,
-    Active,
-    Ended,
-}
-
-impl EventStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventStatus::Draft => "DRAFT",
-            EventStatus::Approved => "APPROVED",
-            EventStatus::Active => "ACTIVE",
-            EventStatus::Ended => "ENDED",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<EventStatus> {
-        [
-            EventStatus::Draft,
-            EventStatus::Approved,
-            EventStatus::Active,
-            EventStatus::Ended,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw)
-    }
-
-    /// The allowed moves. APPROVED may fall back to nothing: a failed
-    /// distribution leaves it APPROVED and a new publish retries from there.
-    pub fn transition(self, to: EventStatus) -> Result<EventStatus, EventRuleError> {
-        use EventStatus::*;
-        match (self, to) {
-            (Draft, Approved) | (Approved, Active) | (Active, Ended) | (Approved, Ended) => Ok(to),
-            (from, to) => Err(EventRuleError::InvalidTransition { from, to }),
-        }
-    }
-
-    /// Only drafts can be edited.
-    pub fn is_editable(self) -> bool {
-        self == EventStatus::Draft
-    }
-}
-
 /// A validated purpose selection (seed 1's input).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PurposeSelection {
@@ -148,10 +73,6 @@ pub struct PurposeSelection {
     pub objective: Objective,
     pub store: StoreInfo,
 }
-
-/// How long a repeat of the same selection counts as a double tap: the
-/// lifetime of the `purpose:{userId}` cache entry.
-pub const IN_PROGRESS_WINDOW: Duration = Duration::minutes(30);
 
 impl PurposeSelection {
     /// The key under which the in-progress draft of this exact selection is
@@ -173,30 +94,22 @@ impl PurposeSelection {
         created_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> bool {
-        status == EventStatus::Draft && now - created_at < IN_PROGRESS_WINDOW
+        status == EventStatus::Draft && now - created_at < DOUBLE_TAP_WINDOW
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     #[test]
     fn only_the_four_objectives_are_accepted() {
+        assert_eq!(parse_objective(" 재방문 유도 "), Ok(Objective::Revisit));
         assert_eq!(
-            Objective::parse("신규 고객 유치"),
-            Ok(Objective::NewCustomers)
+            parse_objective("매출"),
+            Err(EventRuleError::InvalidObjective)
         );
-        assert_eq!(Objective::parse(" 재방문 유도 "), Ok(Objective::Revisit));
-        assert_eq!(Objective::parse("매출 증대"), Ok(Objective::SalesIncrease));
-        assert_eq!(Objective::parse("인지도 향상"), Ok(Objective::Awareness));
-        for bad in ["", "신규고객유치", "NEW_CUSTOMERS", "매출", "인지도 향상!"] {
-            assert_eq!(
-                Objective::parse(bad),
-                Err(EventRuleError::InvalidObjective),
-                "{bad}"
-            );
-        }
     }
 
     #[test]
@@ -214,20 +127,6 @@ mod tests {
         );
         let long = "가".repeat(101);
         assert!(StoreInfo::parse(Some(&long), Some("카페"), Some("부산")).is_err());
-    }
-
-    #[test]
-    fn the_status_machine_moves_forward_only() {
-        use EventStatus::*;
-        assert_eq!(Draft.transition(Approved), Ok(Approved));
-        assert_eq!(Approved.transition(Active), Ok(Active));
-        assert_eq!(Active.transition(Ended), Ok(Ended));
-        assert!(Draft.transition(Active).is_err());
-        assert!(Active.transition(Draft).is_err());
-        assert!(Ended.transition(Active).is_err());
-        assert!(Draft.is_editable() && !Approved.is_editable());
-        assert_eq!(EventStatus::parse("ACTIVE"), Some(Active));
-        assert_eq!(EventStatus::parse("active"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     channels::{ChannelError, ChannelPlan},
-    domain::{EventRuleError, EventStatus, Objective, PurposeSelection, StoreInfo},
+    domain::{parse_objective, EventRuleError, EventStatus, PurposeSelection, StoreInfo},
     service::{Dashboard, EventError, EventService, EventView, Page},
     store::ListFilter,
 };
@@ -25,6 +25,7 @@ pub fn router(service: AppState) -> OpenApiRouter {
         .routes(routes!(dashboard))
         .routes(routes!(get_event, delete_event))
         .routes(routes!(select_channels))
+        .routes(routes!(quote_cost))
         .routes(routes!(end_event))
         .routes(routes!(reschedule_event))
         .routes(routes!(entry_state))
@@ -44,7 +45,11 @@ impl From<EventError> for ApiError {
                 codes::EVENT_STORE_INFO_MISSING,
                 format!("매장 정보가 누락되었습니다: {}", fields.join(", ")),
             ),
-            EventError::Rule(e @ EventRuleError::InvalidTransition { .. }) => ApiError::internal(e),
+            EventError::Rule(EventRuleError::InvalidTransition(t)) => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::EVENT_WRONG_STATUS,
+                format!("현재 상태({})에서는 할 수 없는 작업입니다", t.from.as_str()),
+            ),
             EventError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, codes::EVENT_FORBIDDEN, "권한이 없습니다"),
             EventError::NotFound => ApiError::new(StatusCode::NOT_FOUND, codes::EVENT_NOT_FOUND, "이벤트를 찾을 수 없습니다"),
             EventError::WrongStatus(status) => ApiError::new(
@@ -151,7 +156,7 @@ async fn select_purpose(
         return Err(EventError::Forbidden.into());
     }
     let objective =
-        Objective::parse(req.objective.as_deref().unwrap_or_default()).map_err(EventError::from)?;
+        parse_objective(req.objective.as_deref().unwrap_or_default()).map_err(EventError::from)?;
     let store = StoreInfo::parse(
         req.store_name.as_deref(),
         req.industry.as_deref(),
@@ -261,7 +266,7 @@ async fn list_events(
         .filter(|s| !s.is_empty())
     {
         None => None,
-        Some(o) => Some(Objective::parse(o).map_err(EventError::from)?),
+        Some(o) => Some(parse_objective(o).map_err(EventError::from)?),
     };
     let query = params
         .q
@@ -319,6 +324,43 @@ async fn select_channels(
     Ok(Json(
         service.select_channels(auth.user_id, &id, plan).await?,
     ))
+}
+
+/// What the event would cost with these channels and settings, part by
+/// part, before they are saved: the channel step's figures. The same model
+/// gives the event view's `cost` and the dashboard's investment.
+#[utoipa::path(post, path = "/api/events/{id}/cost", tag = "event", security(("bearer" = [])),
+    params(("id" = String, Path, description = "event id")), request_body = ChannelsRequest,
+    responses(
+        (status = 200, body = CostAnswer),
+        (status = 400, description = "EVENT_006 unknown channel, EVENT_007 bad settings", body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    ))]
+async fn quote_cost(
+    State(service): State<AppState>,
+    auth: AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<ChannelsRequest>,
+) -> Result<Json<CostAnswer>, ApiError> {
+    if id.len() > 64 {
+        return Err(EventError::NotFound.into());
+    }
+    let plan =
+        ChannelPlan::parse(&req.channels, &req.channel_settings).map_err(EventError::from)?;
+    let cost = service.quote(auth.user_id, &id, &plan).await?;
+    Ok(Json(CostAnswer {
+        total: cost.total,
+        items: cost.items,
+    }))
+}
+
+/// An event's cost: `{total, items: [{kind, label, amount}]}` in won.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CostAnswer {
+    pub total: i64,
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<contracts::money::CostItem>,
 }
 
 /// End an active event (UFR-EVENT-070); announces `EventEnded`.

@@ -7,6 +7,7 @@ use contracts::{content::RenderedImage, messages::Envelope};
 use platform::{db::StoreError, outbox_insert, with_db};
 
 use crate::{
+    domain::EventStatus,
     plan::JobStatus,
     store::{EventRow, EventStore, EVENT_COLUMNS},
 };
@@ -155,7 +156,7 @@ impl EventStore {
         let sql = format!(
             "UPDATE event_drafts SET title = $3, prize = $4, start_date = $5, end_date = $6, \
              recommendation = $7, updated_at = $8 \
-             WHERE id = $1 AND user_id = $2 AND status = 'DRAFT' RETURNING {EVENT_COLUMNS}"
+             WHERE id = $1 AND user_id = $2 AND status = $9 RETURNING {EVENT_COLUMNS}"
         );
         Ok(with_db!(&self.db, pool => {
             sqlx::query_as::<_, EventRow>(&sql)
@@ -167,6 +168,7 @@ impl EventStore {
                 .bind(plan.end_date)
                 .bind(plan.json)
                 .bind(Utc::now())
+                .bind(EventStatus::EDITABLE.as_str())
                 .fetch_optional(pool)
                 .await
         })?)
@@ -335,7 +337,7 @@ impl EventStore {
     ) -> Result<Option<EventRow>, StoreError> {
         let sql = format!(
             "UPDATE event_drafts SET content = $3, updated_at = $4 \
-             WHERE id = $1 AND user_id = $2 AND status = 'DRAFT' \
+             WHERE id = $1 AND user_id = $2 AND status = $6 \
              AND ($5 IS NULL OR content = $5) RETURNING {EVENT_COLUMNS}"
         );
         Ok(with_db!(&self.db, pool => {
@@ -345,6 +347,7 @@ impl EventStore {
                 .bind(content)
                 .bind(Utc::now())
                 .bind(expected)
+                .bind(EventStatus::EDITABLE.as_str())
                 .fetch_optional(pool)
                 .await
         })?)

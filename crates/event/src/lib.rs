@@ -2,6 +2,7 @@
 //! on), publish orchestration.
 
 pub mod channels;
+pub mod cost;
 pub mod creation;
 pub mod creation_http;
 pub mod distribution_client;

@@ -108,11 +108,13 @@ impl EventService {
             return Err(EventError::NotReady(missing));
         }
         let channels_json = serde_json::to_string(&chosen).unwrap_or_else(|_| "[]".into());
+        let step = row.status().transition(EventStatus::Approved)?;
         let approved = self
             .store
             .approve(
                 &row.id,
                 row.user_id,
+                step,
                 &channels_json,
                 verify_phone,
                 Utc::now(),
@@ -191,9 +193,10 @@ impl EventService {
         let results_json =
             serde_json::to_string(&results.channel_results).unwrap_or_else(|_| "[]".into());
         let published = succeeded_channels(&results.channel_results);
+        let step = row.status().transition(EventStatus::Active)?;
         let activated = self
             .store
-            .activate(&row.id, &results_json, Utc::now(), |r| {
+            .activate(&row.id, step, &results_json, Utc::now(), |r| {
                 self.event_published(r, &published)
             })
             .await?;
@@ -265,6 +268,8 @@ impl EventService {
     pub(crate) fn published_facts(&self, row: &EventRow) -> EventPublished {
         let plan = row.plan();
         let content = row.chosen_content();
+        // Every chosen channel: analytics leaves out those that failed.
+        let cost = row.cost();
         EventPublished {
             event_id: row.id.clone(),
             user_id: row.user_id,
@@ -294,10 +299,8 @@ impl EventService {
                 .as_ref()
                 .map(|p| p.expected_metrics.new_customers)
                 .unwrap_or(0),
-            estimated_cost: plan
-                .as_ref()
-                .map(|p| (p.estimated_cost.min + p.estimated_cost.max) / 2)
-                .unwrap_or(0),
+            estimated_cost: cost.total,
+            cost: Some(cost),
             published_at: rfc3339(row.published_at.unwrap_or_else(Utc::now)),
         }
     }

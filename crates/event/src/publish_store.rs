@@ -4,25 +4,31 @@ use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
 use platform::{db::StoreError, outbox_insert, with_db};
 
-use crate::store::{EventRow, EventStore, EVENT_COLUMNS};
+use crate::{
+    domain::{EventStatus, Transition},
+    store::{EventRow, EventStore, EVENT_COLUMNS},
+};
 
 impl EventStore {
-    /// Seed 2, step 3 and 4: `DRAFT → APPROVED` with `approved_at`, the
-    /// channels to publish to, and `EventCreated` in the outbox, in one
-    /// transaction. `None` when no draft of this owner matched.
+    /// Seed 2, step 3 and 4: `DRAFT → APPROVED` (the machine's `step`) with
+    /// `approved_at`, the channels to publish to, and `EventCreated` in the
+    /// outbox, in one transaction. `None` when no event of this owner is
+    /// still in the step's `from` status.
+    #[allow(clippy::too_many_arguments)]
     pub async fn approve(
         &self,
         id: &str,
         user_id: i64,
+        step: Transition,
         channels: &str,
         verify_phone: bool,
         now: DateTime<Utc>,
         message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
         let sql = format!(
-            "UPDATE event_drafts SET status = 'APPROVED', approved_at = $3, updated_at = $3, \
+            "UPDATE event_drafts SET status = $6, approved_at = $3, updated_at = $3, \
              channels = $4, verify_phone = $5, dedupe_key = NULL \
-             WHERE id = $1 AND user_id = $2 AND status = 'DRAFT' RETURNING {EVENT_COLUMNS}"
+             WHERE id = $1 AND user_id = $2 AND status = $7 RETURNING {EVENT_COLUMNS}"
         );
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -32,6 +38,8 @@ impl EventStore {
                 .bind(now)
                 .bind(channels)
                 .bind(verify_phone)
+                .bind(step.to().as_str())
+                .bind(step.from().as_str())
                 .fetch_optional(&mut *tx)
                 .await?
             else {
@@ -55,12 +63,13 @@ impl EventStore {
         Ok(with_db!(&self.db, pool => {
             sqlx::query(
                 "UPDATE event_drafts SET publishing_until = $3 \
-                 WHERE id = $1 AND status = 'APPROVED' \
+                 WHERE id = $1 AND status = $4 \
                  AND (publishing_until IS NULL OR publishing_until < $2)",
             )
             .bind(id)
             .bind(now)
             .bind(until)
+            .bind(EventStatus::Approved.as_str())
             .execute(pool)
             .await
             .map(|r| r.rows_affected() == 1)
@@ -79,19 +88,21 @@ impl EventStore {
         Ok(())
     }
 
-    /// Seed 2, step 6: `APPROVED → ACTIVE` with `published_at` and the
-    /// channels' results, and `EventPublished` in the outbox, in one transaction.
+    /// Seed 2, step 6: `APPROVED → ACTIVE` (the machine's `step`) with
+    /// `published_at` and the channels' results, and `EventPublished` in the
+    /// outbox, in one transaction. `None` when the event left `step.from()`.
     pub async fn activate(
         &self,
         id: &str,
+        step: Transition,
         results: &str,
         now: DateTime<Utc>,
         message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
         let sql = format!(
-            "UPDATE event_drafts SET status = 'ACTIVE', published_at = $2, updated_at = $2, \
+            "UPDATE event_drafts SET status = $4, published_at = $2, updated_at = $2, \
              distribution_results = $3, publishing_until = NULL \
-             WHERE id = $1 AND status = 'APPROVED' RETURNING {EVENT_COLUMNS}"
+             WHERE id = $1 AND status = $5 RETURNING {EVENT_COLUMNS}"
         );
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -99,6 +110,8 @@ impl EventStore {
                 .bind(id)
                 .bind(now)
                 .bind(results)
+                .bind(step.to().as_str())
+                .bind(step.from().as_str())
                 .fetch_optional(&mut *tx)
                 .await?
             else {

@@ -20,8 +20,10 @@ use crate::{
 
 /// `draft:event:{eventDraftId}` lives this long (seed 1, step 4).
 pub const DRAFT_TTL: Duration = Duration::from_secs(24 * 3600);
-/// `purpose:{userId}` lives this long (seed 1 note; deleted at publish by seed 2).
-pub const PURPOSE_TTL: Duration = Duration::from_secs(30 * 60);
+/// `purpose:{userId}` lives as long as a repeat counts as a double tap
+/// (seed 1 note; deleted at publish by seed 2).
+pub const PURPOSE_TTL: Duration =
+    Duration::from_secs(crate::domain::DOUBLE_TAP_WINDOW.num_seconds().unsigned_abs());
 
 pub fn draft_key(id: &str) -> String {
     format!("draft:event:{id}")
@@ -137,6 +139,11 @@ pub struct EventView {
     /// Entrants confirm their phone with an SMS code (chosen at publish).
     #[serde(default)]
     pub verify_phone: bool,
+    /// What the event costs, part by part (`contracts::money::cost`): the
+    /// figure the review screen shows and the dashboard counts as investment.
+    #[serde(default)]
+    #[schema(value_type = Object, example = json!({"total": 450000, "items": [{"kind": "GINITV", "label": "지니TV 광고 예산", "amount": 300000}, {"kind": "INSTAGRAM", "label": "인스타그램 게시 (무료)", "amount": 0}, {"kind": "PRIZE", "label": "경품: 3만원 빵 교환권 × 5명", "amount": 150000}]}))]
+    pub cost: contracts::money::Cost,
 }
 
 impl From<&EventRow> for EventView {
@@ -168,6 +175,7 @@ impl From<&EventRow> for EventView {
             distribution_results: row.distribution_results(),
             phase: None,
             verify_phone: row.verify_phone,
+            cost: row.cost(),
         }
     }
 }
@@ -352,8 +360,27 @@ impl EventService {
         }
     }
 
+    /// What the draft would cost with `plan`'s channels (the channel step's
+    /// figures, before anything is saved).
+    pub async fn quote(
+        &self,
+        user_id: i64,
+        id: &str,
+        plan: &ChannelPlan,
+    ) -> Result<contracts::money::Cost, EventError> {
+        let row = self.store.find(id).await?.ok_or(EventError::NotFound)?;
+        if row.user_id != user_id {
+            return Err(EventError::Forbidden);
+        }
+        let settings: serde_json::Map<String, serde_json::Value> = plan
+            .settings
+            .iter()
+            .map(|(c, v)| (c.code().to_string(), v.clone()))
+            .collect();
+        Ok(row.cost_with(&plan.channels, &settings))
+    }
+
     /// The owner's events, newest first.
-    pub async fn list(
         &self,
         user_id: i64,
         filter: ListFilter,
@@ -412,9 +439,16 @@ impl EventService {
     /// participation is told at once (with the owner's `bearer`) so that no
     /// entry is taken after the owner saw "종료", whatever the bus lag.
     pub async fn end(&self, user_id: i64, id: &str, bearer: &str) -> Result<EventView, EventError> {
+        let current = self.store.find(id).await?;
+        let Some(step) = current
+            .filter(|row| row.user_id == user_id)
+            .and_then(|row| row.status().transition(EventStatus::Ended).ok())
+        else {
+            return Err(self.explain_miss(user_id, id).await);
+        };
         let ended = self
             .store
-            .end(id, user_id, self.clock.now(), |row| {
+            .end(id, user_id, step, self.clock.now(), |row| {
                 crate::schedule::ended_message(row, crate::schedule::ENDED_BY_OWNER)
             })
             .await?;

@@ -7,7 +7,7 @@ use platform::{
     outbox_insert, with_db,
 };
 
-use crate::domain::{EventStatus, Objective, PurposeSelection};
+use crate::domain::{EventStatus, Objective, PurposeSelection, Transition};
 
 /// An event row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -157,7 +157,7 @@ impl EventStore {
         }
         let insert = format!(
             "INSERT INTO event_drafts (id, user_id, objective, store_name, industry, address, status, \
-             dedupe_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $8) \
+             dedupe_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8, $8) \
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING {EVENT_COLUMNS}"
         );
         let by_key = format!("SELECT {EVENT_COLUMNS} FROM event_drafts WHERE dedupe_key = $1");
@@ -173,6 +173,7 @@ impl EventStore {
                     .bind(&selection.store.address)
                     .bind(&key)
                     .bind(now)
+                    .bind(EventStatus::INITIAL.as_str())
             };
             let mut created = run_insert().fetch_optional(&mut *tx).await?;
             if created.is_none() {
@@ -209,7 +210,7 @@ impl EventStore {
         let sql = format!(
             "WITH d AS (INSERT INTO event_drafts (id, user_id, objective, store_name, industry, \
              address, status, dedupe_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $8) \
+             VALUES ($1, $2, $3, $4, $5, $6, $13, $7, $8, $8) \
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING {EVENT_COLUMNS}), \
              o AS (INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
              SELECT $9, $10, $11, $12, $8 FROM d) \
@@ -228,6 +229,7 @@ impl EventStore {
             .bind(&envelope.topic)
             .bind(&envelope.key)
             .bind(&envelope.payload)
+            .bind(&fresh.status)
             .fetch_optional(pool)
             .await?)
     }
@@ -271,7 +273,7 @@ impl EventStore {
     ) -> Result<Option<EventRow>, StoreError> {
         let sql = format!(
             "UPDATE event_drafts SET channels = $3, channel_settings = $4, updated_at = $5 \
-             WHERE id = $1 AND user_id = $2 AND status = 'DRAFT' RETURNING {EVENT_COLUMNS}"
+             WHERE id = $1 AND user_id = $2 AND status = $6 RETURNING {EVENT_COLUMNS}"
         );
         Ok(with_db!(&self.db, pool => {
             sqlx::query_as::<_, EventRow>(&sql)
@@ -280,6 +282,7 @@ impl EventStore {
                 .bind(channels)
                 .bind(settings)
                 .bind(Utc::now())
+                .bind(EventStatus::EDITABLE.as_str())
                 .fetch_optional(pool)
                 .await
         })?)
@@ -318,18 +321,20 @@ impl EventStore {
         })?)
     }
 
-    /// Ends an ACTIVE (or APPROVED) event and queues its `EventEnded` in one
-    /// transaction; `None` when no such event of this owner can end.
+    /// Ends an event by the machine's `step` (from ACTIVE or APPROVED) and
+    /// queues its `EventEnded` in one transaction; `None` when no event of
+    /// this owner is still in `step.from()`.
     pub async fn end(
         &self,
         id: &str,
         user_id: i64,
+        step: Transition,
         now: DateTime<Utc>,
         message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Option<(EventRow, Envelope)>, StoreError> {
         let sql = format!(
-            "UPDATE event_drafts SET status = 'ENDED', ended_at = $3, updated_at = $3, dedupe_key = NULL \
-             WHERE id = $1 AND user_id = $2 AND status IN ('ACTIVE', 'APPROVED') RETURNING {EVENT_COLUMNS}"
+            "UPDATE event_drafts SET status = $4, ended_at = $3, updated_at = $3, dedupe_key = NULL \
+             WHERE id = $1 AND user_id = $2 AND status = $5 RETURNING {EVENT_COLUMNS}"
         );
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -337,6 +342,8 @@ impl EventStore {
                 .bind(id)
                 .bind(user_id)
                 .bind(now)
+                .bind(step.to().as_str())
+                .bind(step.from().as_str())
                 .fetch_optional(&mut *tx)
                 .await?
             else {
@@ -352,9 +359,10 @@ impl EventStore {
     /// Deletes a draft of this owner; whether one was deleted.
     pub async fn delete_draft(&self, id: &str, user_id: i64) -> Result<bool, StoreError> {
         Ok(with_db!(&self.db, pool => {
-            sqlx::query("DELETE FROM event_drafts WHERE id = $1 AND user_id = $2 AND status = 'DRAFT'")
+            sqlx::query("DELETE FROM event_drafts WHERE id = $1 AND user_id = $2 AND status = $3")
                 .bind(id)
                 .bind(user_id)
+                .bind(EventStatus::EDITABLE.as_str())
                 .execute(pool)
                 .await
                 .map(|r| r.rows_affected() == 1)

@@ -4,7 +4,7 @@
 use chrono::{Duration, Utc};
 use contracts::messages::{Envelope, EventDraftCreated};
 use event::{
-    domain::{Objective, PurposeSelection, StoreInfo},
+    domain::{EventStatus, Objective, PurposeSelection, StoreInfo},
     store::{EventStore, ListFilter, Saved},
 };
 use platform::db::Db;
@@ -150,13 +150,21 @@ async fn the_list_counts_filters_and_pages_per_owner() {
             "not the owner"
         );
         assert!(store.delete_draft("draft-0", 7).await.expect("delete"));
+        // The machine refuses a draft's end, so the store cannot be asked for
+        // it; a legal move from the wrong status writes nothing either.
+        assert!(EventStatus::Draft.transition(EventStatus::Ended).is_err());
+        let active_to_ended = EventStatus::Active
+            .transition(EventStatus::Ended)
+            .expect("legal");
         assert!(
             store
-                .end("draft-1", 7, Utc::now(), message)
+                .end("draft-1", 7, active_to_ended, Utc::now(), message)
                 .await
                 .expect("end")
                 .is_none(),
             "a draft cannot end"
         );
+        let still = store.find("draft-1").await.expect("find").expect("row");
+        assert_eq!(still.status(), EventStatus::Draft);
     }
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::{Days, Duration};
 use contracts::{messages::rfc3339, schedule::korea_midnight};
+use contracts::status::EventStatus;
 use platform::{blocking::spawn_blocking_in_span, db::StoreError, ids::new_id};
 
 use crate::{
@@ -48,11 +49,11 @@ impl ParticipationService {
         if self.store.draw(event_id).await?.is_some() {
             return Err(PartError::AlreadyDrawn);
         }
-        if event.status != "ENDED" {
+        if !event.is(EventStatus::Ended) {
             // This copy may not have heard of an early end yet.
             self.refresh_quietly(event_id).await;
             event = self.owned(user_id, event_id).await?;
-            if event.status != "ENDED" {
+            if !event.is(EventStatus::Ended) {
                 return Err(PartError::NotEnded(event.end_date));
             }
         }

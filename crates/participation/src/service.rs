@@ -8,6 +8,7 @@ use contracts::{
     event_state::EventEntryState,
     messages::{rfc3339, Envelope, ParticipantRegistered},
     schedule::Phase,
+    status::EventStatus,
 };
 use platform::{clock::Clock, db::StoreError, ids::new_id};
 
@@ -221,7 +222,7 @@ impl ParticipationService {
             .event(event_id)
             .await?
             .ok_or(PartError::UnknownEvent)?;
-        if event.status == "ACTIVE" && event.phase(self.clock.now()) == Some(Phase::Ended) {
+        if event.is(EventStatus::Active) && event.phase(self.clock.now()) == Some(Phase::Ended) {
             // This copy's end date may be stale (a later one still on the
             // bus): the event service's word first, then close only if the
             // end has really passed; closing is for good.
@@ -254,7 +255,7 @@ impl ParticipationService {
         }
         let event = self.current_event(event_id).await?;
         let phase = event.phase(self.clock.now());
-        let drawn = event.status == "ENDED" && self.store.draw(event_id).await?.is_some();
+        let drawn = event.is(EventStatus::Ended) && self.store.draw(event_id).await?.is_some();
         Ok(EntryInfo {
             channels: serde_json::from_str(&event.channels).unwrap_or_default(),
             accepting_entries: phase == Some(Phase::Open),

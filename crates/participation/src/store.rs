@@ -21,6 +21,7 @@ pub use events::SeedOffer;
 pub use notices::{NoticeOutcome, NoticeRow};
 pub use verifications::VerificationRow;
 
+use contracts::status::EventStatus;
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
 use platform::{
@@ -55,11 +56,21 @@ pub struct EventRow {
 }
 
 impl EventRow {
+    /// The status as the machine names it (`None` for a code it does not know).
+    pub fn event_status(&self) -> Option<EventStatus> {
+        EventStatus::parse(&self.status)
+    }
+
+    /// Whether this copy says the event is in `status`.
+    pub fn is(&self, status: EventStatus) -> bool {
+        self.event_status() == Some(status)
+    }
+
     /// Where the event stands at `now`: its status, then its dates.
     pub fn phase(&self, now: DateTime<Utc>) -> Option<contracts::schedule::Phase> {
         contracts::schedule::phase_of(
-            self.status == "ACTIVE",
-            self.status == "ENDED",
+            self.is(EventStatus::Active),
+            self.is(EventStatus::Ended),
             self.start_date.as_deref(),
             self.end_date.as_deref(),
             now,

@@ -17,6 +17,7 @@ use rand::Rng;
 use sha2::Sha256;
 
 use contracts::schedule::Phase;
+use contracts::status::EventStatus;
 use platform::ids::new_id;
 
 use crate::{
@@ -317,14 +318,14 @@ impl ParticipationService {
     /// this copy has not heard of the publish yet.
     pub(crate) async fn published_event(&self, event_id: &str) -> Result<EventRow, PartError> {
         match self.store.event(event_id).await? {
-            Some(event) if event.status != "APPROVED" => Ok(event),
+            Some(event) if !event.is(EventStatus::Approved) => Ok(event),
             _ => {
                 self.ask_event_service(event_id, std::time::Instant::now())
                     .await;
                 self.store
                     .event(event_id)
                     .await?
-                    .filter(|e| e.status != "APPROVED")
+                    .filter(|e| !e.is(EventStatus::Approved))
                     .ok_or(PartError::UnknownEvent)
             }
         }
@@ -333,8 +334,8 @@ impl ParticipationService {
 
 /// Why `event` takes no entry at `now`, by the same rule as the intake.
 fn closed_at(event: &EventRow, now: DateTime<Utc>) -> Option<Closed> {
-    match (event.status.as_str(), event.phase(now)) {
-        ("ENDED", _) => Some(Closed::Ended(event.end_date.clone())),
+    match (event.event_status(), event.phase(now)) {
+        (Some(EventStatus::Ended), _) => Some(Closed::Ended(event.end_date.clone())),
         (_, Some(Phase::Upcoming)) => Some(Closed::Upcoming(
             event.start_date.clone().unwrap_or_default(),
         )),

@@ -62,7 +62,7 @@ pub fn fact_of(event_type: &str, delivery: &Delivery) -> Option<EventFact> {
             EventFact::Published(Box::new(EventRow {
                 event_id: m.event_id,
                 owner_id: m.user_id,
-                status: "ACTIVE".into(),
+                status: contracts::status::EventStatus::Active.as_str().into(),
                 title: m.title,
                 store_name: m.store_name,
                 prize: m.prize,

@@ -1,46 +1,42 @@
 //! Budgets and expected results, by rules an owner can follow:
 //!
+//! - **Cost** is [`contracts::money::cost`] of the plan's channels (with the
+//!   settings the channel step starts from) and its prize (value × winners):
+//!   the figure the review screen and the dashboard show for the same event
+//!   if the owner keeps the plan. `min` and `max` are both that figure.
 //! - **Reach** is the sum of each chosen channel's typical reach, scaled by
 //!   the trade area (busy areas reach more people).
-//! - **Participants** = reach × the mechanic's take-up; the cost range uses
-//!   70 % (min) and 130 % (max) of that estimate.
-//! - **Cost** = promotion material (by cost level) + channel fees (scaled by
-//!   the area's price level) + the prize pool (winners × prize value, scaled
-//!   by the industry) + the incentive each participant receives (a share of
-//!   the average ticket). The breakdown lists the items at `max` and adds up
-//!   to it exactly; `min` is the same plan at the low participation estimate.
+//! - **Participants** = reach × the mechanic's take-up.
 //! - **New customers** = participants × the objective's share of newcomers.
 //! - **Revenue increase %** = the objective's base for the cost level plus the
 //!   calendar moment's uplift weighted by its relevance.
-//! - **ROI %** = (incremental revenue − average cost) / average cost × 100,
-//!   where incremental revenue = participants × average ticket × visits per
-//!   participant × the share that would not have come anyway (50 %).
+//! - **ROI %** = [`contracts::money::roi_pct`] of the revenue the expected
+//!   participants bring ([`contracts::money::expected_revenue`], the same
+//!   rule the dashboard estimates with) against the cost.
 
-use contracts::ai::{CostItem, EstimatedCost, ExpectedMetrics};
+use contracts::{
+    ai::{CostItem, EstimatedCost, ExpectedMetrics, Recommendation},
+    channels::Channel,
+    industry::Industry,
+    money::{self, Prize},
+};
 
 use crate::domain::Objective;
 
-use super::{industry::Industry, plans::Mechanic, region::Profile};
+use super::{plans::Mechanic, region::Profile};
 
-/// (code, breakdown item, fee in won, typical reach in people).
-const CHANNELS: &[(&str, &str, i64, f64)] = &[
-    ("INSTAGRAM", "인스타그램 스폰서 광고", 80_000, 2_500.0),
-    ("NAVER", "네이버 블로그·플레이스 홍보", 50_000, 1_800.0),
-    ("KAKAO", "카카오 채널 메시지 발송", 40_000, 1_000.0),
-    ("URIDONGNETV", "우리동네TV 광고 송출", 300_000, 5_000.0),
-    ("RINGOBIZ", "링고비즈 통화연결음 제작", 90_000, 800.0),
-    ("GINITV", "지니TV IPTV 광고", 600_000, 8_000.0),
-];
-
-/// Promotion material by cost level.
-const MATERIAL: [(&str, i64); 3] = [
-    ("매장 POP·안내문 제작", 30_000),
-    ("포스터·배너 제작", 120_000),
-    ("홍보 영상·인쇄물 제작", 350_000),
+/// (code, typical reach in people).
+const REACH: &[(&str, f64)] = &[
+    ("INSTAGRAM", 2_500.0),
+    ("NAVER", 1_800.0),
+    ("KAKAO", 1_000.0),
+    ("URIDONGNETV", 5_000.0),
+    ("RINGOBIZ", 800.0),
+    ("GINITV", 8_000.0),
 ];
 
 /// Winners per cost level.
-const WINNERS: [i64; 3] = [5, 5, 3];
+pub const WINNERS: [u32; 3] = [5, 5, 3];
 
 /// How many people an area's channels reach compared with an average area.
 fn reach_factor(profile: Profile) -> f64 {
@@ -52,32 +48,77 @@ fn reach_factor(profile: Profile) -> f64 {
     }
 }
 
-/// Newcomers among participants, visits per participant, and the base
-/// revenue increase per cost level, by objective.
-fn objective_rates(objective: Objective) -> (f64, f64, [f64; 3]) {
+/// Newcomers among participants and the base revenue increase per cost
+/// level, by objective.
+fn objective_rates(objective: Objective) -> (f64, [f64; 3]) {
     match objective {
-        Objective::NewCustomers => (0.6, 1.3, [6.0, 9.0, 14.0]),
-        Objective::Revisit => (0.15, 2.5, [8.0, 12.0, 16.0]),
-        Objective::Sales => (0.25, 1.6, [10.0, 14.0, 20.0]),
-        Objective::Awareness => (0.45, 1.1, [4.0, 7.0, 11.0]),
+        Objective::NewCustomers => (0.6, [6.0, 9.0, 14.0]),
+        Objective::Revisit => (0.15, [8.0, 12.0, 16.0]),
+        Objective::SalesIncrease => (0.25, [10.0, 14.0, 20.0]),
+        Objective::Awareness => (0.45, [4.0, 7.0, 11.0]),
     }
 }
 
-/// Rounds to the nearest 10,000 won, at least 10,000 for a cost that exists.
-fn won(amount: f64) -> i64 {
+/// Rounds to the nearest 1,000 won, at least 1,000 for a value that exists.
+fn thousands(amount: f64) -> i64 {
     if amount <= 0.0 {
         return 0;
     }
-    (((amount / 10_000.0).round() as i64).max(1)) * 10_000
+    ((amount / 1_000.0).round() as i64).max(1) * 1_000
 }
 
-/// The value of one prize at a cost level.
-fn prize_value(tier: usize, industry: &Industry) -> f64 {
-    match tier {
-        0 => (industry.avg_ticket as f64 * 0.5).min(30_000.0),
-        1 => 50_000.0 * industry.budget_factor,
-        _ => 150_000.0 * industry.budget_factor,
+/// The value of one prize: what its text names ("3만원 교환권"), else a
+/// typical value for the cost level and industry.
+pub fn prize_value(tier: usize, industry: &Industry, prize: &str) -> i64 {
+    money::value_in_text(prize).unwrap_or_else(|| {
+        thousands(match tier {
+            0 => (industry.spend_per_visit as f64 * 0.5).min(30_000.0),
+            1 => 50_000.0 * industry.budget_factor,
+            _ => 150_000.0 * industry.budget_factor,
+        })
+    })
+}
+
+/// The plan's cost by the one cost model, in the plan's shape.
+pub fn plan_cost(channels: &[&str], prize: &str, value: i64, winners: u32) -> EstimatedCost {
+    let chosen: Vec<(Channel, Option<&serde_json::Value>)> = channels
+        .iter()
+        .filter_map(|c| Channel::parse(c))
+        .map(|c| (c, None))
+        .collect();
+    let cost = money::cost(
+        &chosen,
+        Some(&Prize {
+            text: prize,
+            value,
+            winners: i64::from(winners),
+        }),
+    );
+    EstimatedCost {
+        min: cost.total,
+        max: cost.total,
+        breakdown: cost
+            .items
+            .into_iter()
+            .map(|i| CostItem {
+                item: i.label,
+                amount: i.amount,
+            })
+            .collect(),
     }
+}
+
+/// Prices a plan made elsewhere (an LLM's) by the one cost model, so every
+/// plan's cost is the one the owner will see at review.
+pub fn reprice(plan: &mut Recommendation) {
+    if plan.winners == 0 {
+        plan.winners = WINNERS[usize::from(plan.option_number.clamp(1, 3)) - 1];
+    }
+    if let Some(value) = money::value_in_text(&plan.prize) {
+        plan.prize_value = value;
+    }
+    let channels: Vec<&str> = plan.promotion_channels.iter().map(String::as_str).collect();
+    plan.estimated_cost = plan_cost(&channels, &plan.prize, plan.prize_value, plan.winners);
 }
 
 /// Everything the plan's numbers depend on.
@@ -88,58 +129,30 @@ pub struct Inputs<'a> {
     pub profile: Profile,
     pub mechanic: &'a Mechanic,
     pub channels: &'a [&'static str],
+    pub prize: &'a str,
     /// Uplift × relevance of the calendar moment the plan rides on (0 without one).
     pub moment_uplift: f64,
 }
 
-/// A plan's cost and expected results.
-pub fn estimate(i: &Inputs<'_>) -> (EstimatedCost, ExpectedMetrics) {
-    let area_price = i.profile.cost_factor();
-    let mut reach = 0.0;
-    let mut breakdown = vec![CostItem {
-        item: MATERIAL[i.tier].0.to_string(),
-        amount: won(MATERIAL[i.tier].1 as f64 * area_price),
-    }];
-    for code in i.channels {
-        if let Some((_, item, fee, people)) = CHANNELS.iter().find(|(c, ..)| c == code) {
-            reach += people;
-            breakdown.push(CostItem {
-                item: item.to_string(),
-                amount: won(*fee as f64 * area_price),
-            });
-        }
-    }
+/// A plan's prize value, cost and expected results.
+pub fn estimate(i: &Inputs<'_>) -> (i64, EstimatedCost, ExpectedMetrics) {
+    let reach: f64 = i
+        .channels
+        .iter()
+        .filter_map(|code| REACH.iter().find(|(c, _)| c == code))
+        .map(|(_, people)| people)
+        .sum();
     let participants = reach * reach_factor(i.profile) * i.mechanic.take_up;
-    breakdown.push(CostItem {
-        item: format!("경품 ({}명)", WINNERS[i.tier]),
-        amount: won(prize_value(i.tier, i.industry) * WINNERS[i.tier] as f64),
-    });
-    let per_participant = i.industry.avg_ticket as f64 * i.mechanic.incentive;
-    let incentive_max = won(participants * 1.3 * per_participant);
-    let incentive_min = won(participants * 0.7 * per_participant);
-    breakdown.push(CostItem {
-        item: "참여 고객 혜택 (할인·사은품)".to_string(),
-        amount: incentive_max,
-    });
-    let max: i64 = breakdown.iter().map(|b| b.amount).sum();
-    let min = max - incentive_max + incentive_min;
-
-    let (new_share, visits, base_increase) = objective_rates(i.objective);
-    let revenue = participants * i.industry.avg_ticket as f64 * visits * 0.5;
-    let average_cost = (min + max) as f64 / 2.0;
+    let value = prize_value(i.tier, i.industry, i.prize);
+    let cost = plan_cost(i.channels, i.prize, value, WINNERS[i.tier]);
+    let (new_share, base_increase) = objective_rates(i.objective);
+    let revenue = money::expected_revenue(participants.round() as i64, i.industry);
     let metrics = ExpectedMetrics {
         new_customers: (participants * new_share).round() as u32,
         revenue_increase: round1(base_increase[i.tier] + i.moment_uplift),
-        roi: round1((revenue - average_cost) / average_cost * 100.0),
+        roi: money::roi_pct(revenue, cost.max).unwrap_or(0.0),
     };
-    (
-        EstimatedCost {
-            min,
-            max,
-            breakdown,
-        },
-        metrics,
-    )
+    (value, cost, metrics)
 }
 
 fn round1(x: f64) -> f64 {
@@ -149,7 +162,8 @@ fn round1(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{industry, plans};
+    use crate::engine::plans;
+    use contracts::industry;
 
     fn inputs<'a>(tier: usize, channels: &'a [&'static str], industry: &'a Industry) -> Inputs<'a> {
         Inputs {
@@ -159,22 +173,35 @@ mod tests {
             profile: Profile::Office,
             mechanic: &plans::mechanics(Objective::NewCustomers)[tier],
             channels,
+            prize: industry.prizes[tier],
             moment_uplift: 0.0,
         }
     }
 
     #[test]
-    fn the_breakdown_adds_up_to_max_and_min_is_the_low_estimate() {
+    fn the_plan_costs_what_the_cost_model_says() {
         let food = industry::classify("음식점");
         for tier in 0..3 {
             let channels = plans::channels(tier, Profile::Office, food.name);
-            let (cost, metrics) = estimate(&inputs(tier, &channels, food));
+            let (value, cost, metrics) = estimate(&inputs(tier, &channels, food));
+            let chosen: Vec<_> = channels
+                .iter()
+                .filter_map(|c| Channel::parse(c))
+                .map(|c| (c, None))
+                .collect();
+            let model = money::cost(
+                &chosen,
+                Some(&Prize {
+                    text: food.prizes[tier],
+                    value,
+                    winners: i64::from(WINNERS[tier]),
+                }),
+            );
+            assert_eq!((cost.min, cost.max), (model.total, model.total));
             assert_eq!(
                 cost.breakdown.iter().map(|b| b.amount).sum::<i64>(),
                 cost.max
             );
-            assert!(0 < cost.min && cost.min < cost.max, "{cost:?}");
-            assert!(cost.breakdown.iter().all(|b| b.amount % 10_000 == 0));
             assert!(metrics.new_customers > 0);
         }
     }
@@ -188,7 +215,14 @@ mod tests {
                 estimate(&inputs(tier, &channels, cafe))
             })
             .collect();
-        assert!(plans[0].0.max < plans[1].0.max && plans[1].0.max < plans[2].0.max);
-        assert!(plans[0].1.new_customers < plans[2].1.new_customers);
+        assert!(plans[0].1.max < plans[1].1.max && plans[1].1.max < plans[2].1.max);
+        assert!(plans[0].2.new_customers < plans[2].2.new_customers);
+    }
+
+    #[test]
+    fn a_prize_text_with_an_amount_is_worth_that_amount() {
+        let bakery = industry::classify("베이커리");
+        assert_eq!(prize_value(1, bakery, "3만원 빵 교환권"), 30_000);
+        assert_eq!(prize_value(0, bakery, "시그니처 빵 1개 무료 쿠폰"), 6_000);
     }
 }

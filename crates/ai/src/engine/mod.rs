@@ -5,16 +5,18 @@
 
 pub mod budget;
 pub mod calendar;
-pub mod industry;
 pub mod plans;
 pub mod region;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use contracts::ai::{Mechanics, PlanDuration, Recommendation, Trend, TrendAnalysis};
+use contracts::{
+    ai::{Mechanics, PlanDuration, Recommendation, Trend, TrendAnalysis},
+    industry::{self, Industry},
+};
 
 use crate::domain::{JobInput, Objective, COST_LEVELS};
 
-use self::{calendar::Moment, industry::Industry, region::Region};
+use self::{calendar::Moment, region::Region};
 
 /// What the engine reads out of a request.
 #[derive(Debug)]
@@ -116,7 +118,7 @@ fn target_audience(objective: Objective, audience: &str, region: &str) -> String
     match objective {
         Objective::NewCustomers => format!("아직 매장을 방문하지 않은 {region}의 {audience}"),
         Objective::Revisit => format!("한 번 이상 방문한 {audience} (단골 후보)"),
-        Objective::Sales => format!("이미 찾아오는 {audience} 중 객단가를 높일 수 있는 고객"),
+        Objective::SalesIncrease => format!("이미 찾아오는 {audience} 중 객단가를 높일 수 있는 고객"),
         Objective::Awareness => format!("매장을 아직 모르는 {region}의 {audience}"),
     }
 }
@@ -155,7 +157,7 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
     let (area_keyword, ..) = facts.region.profile.trend();
     let audience = facts.region.profile.audience();
     let threshold =
-        won_text(((industry.avg_ticket as f64 * 1.5 / 10_000.0).round() as i64).max(1) * 10_000);
+        won_text(((industry.spend_per_visit as f64 * 1.5 / 10_000.0).round() as i64).max(1) * 10_000);
     let mechanics = plans::mechanics(input.objective);
     (0..3)
         .map(|tier| {
@@ -170,13 +172,15 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
             let days = plan_days(input.start_date, mechanic, top.map(|(m, _)| m));
             let end = input.start_date + Duration::days(i64::from(days) - 1);
             let channels = plans::channels(tier, facts.region.profile, industry.name);
-            let (estimated_cost, expected_metrics) = budget::estimate(&budget::Inputs {
+            let (prize_value, estimated_cost, expected_metrics) =
+                budget::estimate(&budget::Inputs {
                 tier,
                 objective: input.objective,
                 industry,
                 profile: facts.region.profile,
                 mechanic,
                 channels: &channels,
+                prize: &prize,
                 moment_uplift: top.map(|(m, r)| m.uplift * r).unwrap_or(0.0),
             });
             let slots = plans::Slots {
@@ -207,6 +211,8 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
                     details: plans::fill(mechanic.details, &slots),
                 },
                 prize,
+                prize_value,
+                winners: budget::WINNERS[tier],
                 promotion_channels: channels.iter().map(|c| c.to_string()).collect(),
                 estimated_cost,
                 expected_metrics,

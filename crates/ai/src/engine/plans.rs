@@ -31,7 +31,7 @@ pub fn mechanics(objective: Objective) -> &'static [Mechanic; 3] {
     match objective {
         Objective::NewCustomers => &NEW,
         Objective::Revisit => &REVISIT,
-        Objective::Sales => &SALES,
+        Objective::SalesIncrease => &SALES,
         Objective::Awareness => &AWARENESS,
     }
 }

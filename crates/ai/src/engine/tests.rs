@@ -75,7 +75,7 @@ fn the_objective_picks_the_mechanics() {
     assert_eq!(kinds(Objective::NewCustomers)[0], "DISCOUNT");
     assert_eq!(kinds(Objective::NewCustomers)[1], "LOTTERY");
     assert_eq!(kinds(Objective::Revisit)[0], "STAMP");
-    assert_eq!(kinds(Objective::Sales)[0], "BUNDLE");
+    assert_eq!(kinds(Objective::SalesIncrease)[0], "BUNDLE");
     assert_eq!(kinds(Objective::Awareness)[1], "HASHTAG");
 }
 
@@ -107,7 +107,7 @@ fn different_inputs_give_visibly_different_plans() {
             "서울시 강남구",
             (2026, 9, 10),
         ),
-        input(Objective::Sales, "음식점", "서울시 강남구", (2026, 3, 2)),
+        input(Objective::SalesIncrease, "음식점", "서울시 강남구", (2026, 3, 2)),
     ];
     for v in &variants {
         let other = plans_for(v);
@@ -167,7 +167,7 @@ fn every_industry_objective_and_month_validates() {
     let objectives = [
         Objective::NewCustomers,
         Objective::Revisit,
-        Objective::Sales,
+        Objective::SalesIncrease,
         Objective::Awareness,
     ];
     for industry in [

@@ -9,7 +9,7 @@
 pub mod alimtalk;
 pub mod sms;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -43,8 +43,7 @@ pub fn grouping_key(idempotency_key: &str) -> String {
 /// NHN's dates are Korea time without an offset (inferred: the guides show
 /// `yyyy-MM-dd HH:mm[:ss]` and name no zone; the consoles run on KST).
 pub fn kst(at: DateTime<Utc>, format: &str) -> String {
-    let korea = FixedOffset::east_opt(9 * 3600).expect("KST offset");
-    at.with_timezone(&korea).format(format).to_string()
+    at.with_timezone(&contracts::schedule::korea()).format(format).to_string()
 }
 
 /// The lookup window from `since` (a minute earlier, for clock skew) to an

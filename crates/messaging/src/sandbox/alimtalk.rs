@@ -60,7 +60,7 @@ struct Recipient {
 /// A date in Korea time as NHN writes it, in `format`.
 pub fn kst_date(value: &str, format: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(value, format).ok()?;
-    let korea = chrono::FixedOffset::east_opt(9 * 3600)?;
+    let korea = contracts::schedule::korea();
     Some(
         korea
             .from_local_datetime(&naive)

@@ -191,9 +191,12 @@ fn closed(
     end: &Option<String>,
     now: DateTime<Utc>,
 ) -> Option<Closed> {
-    use contracts::schedule::{EntryWindow, Phase};
-    match status {
-        "ACTIVE" => {
+    use contracts::{
+        schedule::{EntryWindow, Phase},
+        status::EventStatus,
+    };
+    match EventStatus::parse(status) {
+        Some(EventStatus::Active) => {
             match EntryWindow::parse(start.as_deref(), end.as_deref()).map(|w| w.phase(now)) {
                 Some(Phase::Upcoming) => Some(Closed::Upcoming(start.clone().unwrap_or_default())),
                 Some(Phase::Ended) => Some(Closed::PastEnd(end.clone().unwrap_or_default())),
@@ -201,7 +204,7 @@ fn closed(
             }
         }
         // Ended by its owner before the end date: the date would mislead.
-        "ENDED" => Some(Closed::Ended(end.clone().filter(|_| {
+        Some(EventStatus::Ended) => Some(Closed::Ended(end.clone().filter(|_| {
             EntryWindow::parse(start.as_deref(), end.as_deref())
                 .is_some_and(|w| w.phase(now) == Phase::Ended)
         }))),

@@ -1,6 +1,10 @@
-//! What the engine knows about each industry: the words owners use for it,
-//! a typical ticket size and repeat cycle (they set the cost scale and the
-//! expected revenue), what customers currently look for, and fitting prizes.
+//! The industry table: one home for what each kind of shop is like. The
+//! words owners use for it (matched in the owner's free text, so "동네 빵집"
+//! is a bakery), the typical spend per visit, the share of entrants who
+//! become paying customers and the industry's average event ROI (analytics'
+//! estimates), and what the ai service plans with (trends, prizes, bundles).
+//! The ai plans and the analytics dashboard read the same row for the same
+//! owner text, so their figures agree.
 
 /// One industry category.
 #[derive(Debug, PartialEq)]
@@ -11,8 +15,12 @@ pub struct Industry {
     pub keywords: &'static [&'static str],
     /// What customers buy here, for sentences ("메뉴", "헤어 시술" …).
     pub product: &'static str,
-    /// A typical spend per visit, in won.
-    pub avg_ticket: i64,
+    /// A typical spend of one customer visit, in won.
+    pub spend_per_visit: i64,
+    /// Percent of entrants expected to become paying customers.
+    pub conversion_rate_pct: i64,
+    /// The industry's average event ROI, in percent (what owners compare with).
+    pub average_roi_pct: f64,
     /// Scales budgets: shops with bigger tickets can spend more per customer.
     pub budget_factor: f64,
     /// Current trends: (keyword, relevance 0..1, why).
@@ -38,7 +46,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "디저트",
         ],
         product: "빵과 디저트",
-        avg_ticket: 15_000,
+        spend_per_visit: 12_000,
+        conversion_rate_pct: 30,
+        average_roi_pct: 130.0,
         budget_factor: 0.9,
         trends: &[
             (
@@ -77,7 +87,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "coffee",
         ],
         product: "음료와 디저트",
-        avg_ticket: 9_000,
+        spend_per_visit: 8_000,
+        conversion_rate_pct: 35,
+        average_roi_pct: 120.0,
         budget_factor: 0.8,
         trends: &[
             (
@@ -127,7 +139,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "요리",
         ],
         product: "메뉴",
-        avg_ticket: 25_000,
+        spend_per_visit: 25_000,
+        conversion_rate_pct: 30,
+        average_roi_pct: 150.0,
         budget_factor: 1.0,
         trends: &[
             (
@@ -167,7 +181,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "살롱",
         ],
         product: "시술",
-        avg_ticket: 60_000,
+        spend_per_visit: 40_000,
+        conversion_rate_pct: 20,
+        average_roi_pct: 180.0,
         budget_factor: 1.3,
         trends: &[
             (
@@ -210,7 +226,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "태권도",
         ],
         product: "수업",
-        avg_ticket: 250_000,
+        spend_per_visit: 200_000,
+        conversion_rate_pct: 5,
+        average_roi_pct: 200.0,
         budget_factor: 1.4,
         trends: &[
             (
@@ -253,7 +271,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "클라이밍",
         ],
         product: "운동 프로그램",
-        avg_ticket: 80_000,
+        spend_per_visit: 100_000,
+        conversion_rate_pct: 8,
+        average_roi_pct: 160.0,
         budget_factor: 1.2,
         trends: &[
             (
@@ -298,7 +318,9 @@ pub const INDUSTRIES: &[Industry] = &[
             "편집숍",
         ],
         product: "상품",
-        avg_ticket: 30_000,
+        spend_per_visit: 30_000,
+        conversion_rate_pct: 20,
+        average_roi_pct: 110.0,
         budget_factor: 1.0,
         trends: &[
             (
@@ -331,7 +353,9 @@ pub const GENERAL: Industry = Industry {
     name: "일반 매장",
     keywords: &[],
     product: "상품과 서비스",
-    avg_ticket: 30_000,
+    spend_per_visit: 20_000,
+        conversion_rate_pct: 20,
+        average_roi_pct: 120.0,
     budget_factor: 1.0,
     trends: &[
         (
@@ -400,5 +424,14 @@ mod tests {
         ] {
             assert_eq!(classify(text).name, want, "{text}");
         }
+    }
+
+    #[test]
+    fn every_row_is_found_by_its_own_name_and_has_its_figures() {
+        for industry in super::INDUSTRIES {
+            assert_eq!(classify(industry.name), industry, "{}", industry.name);
+            assert!(industry.spend_per_visit > 0 && industry.conversion_rate_pct > 0);
+        }
+        assert_eq!(classify("").spend_per_visit, super::GENERAL.spend_per_visit);
     }
 }
