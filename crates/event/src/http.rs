@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::{extract::State, http::StatusCode, Json};
-use contracts::errors as codes;
+use contracts::{channels::Channel, errors as codes};
 use platform::http::{ApiError, ApiJson, ApiPath, ApiQuery, AuthUser, ErrorBody};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -328,12 +328,14 @@ async fn select_channels(
 
 /// What the event would cost with these channels and settings, part by
 /// part, before they are saved: the channel step's figures. The same model
-/// gives the event view's `cost` and the dashboard's investment.
+/// gives the event view's `cost` and the dashboard's investment. Settings
+/// are not checked here (the owner may still be typing; saving checks
+/// them): a missing or unreadable one is priced at its default.
 #[utoipa::path(post, path = "/api/events/{id}/cost", tag = "event", security(("bearer" = [])),
     params(("id" = String, Path, description = "event id")), request_body = ChannelsRequest,
     responses(
         (status = 200, body = CostAnswer),
-        (status = 400, description = "EVENT_006 unknown channel, EVENT_007 bad settings", body = ErrorBody),
+        (status = 400, description = "EVENT_006 unknown channel", body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     ))]
 async fn quote_cost(
@@ -345,9 +347,17 @@ async fn quote_cost(
     if id.len() > 64 {
         return Err(EventError::NotFound.into());
     }
-    let plan =
-        ChannelPlan::parse(&req.channels, &req.channel_settings).map_err(EventError::from)?;
-    let cost = service.quote(auth.user_id, &id, &plan).await?;
+    let mut channels = Vec::new();
+    for code in &req.channels {
+        let channel = Channel::parse(code.trim())
+            .ok_or_else(|| EventError::from(ChannelError::Unknown(code.clone())))?;
+        if !channels.contains(&channel) {
+            channels.push(channel);
+        }
+    }
+    let cost = service
+        .quote(auth.user_id, &id, &channels, &req.channel_settings)
+        .await?;
     Ok(Json(CostAnswer {
         total: cost.total,
         items: cost.items,

@@ -360,24 +360,20 @@ impl EventService {
         }
     }
 
-    /// What the draft would cost with `plan`'s channels (the channel step's
-    /// figures, before anything is saved).
+    /// What the event would cost with `channels` and `settings` (the channel
+    /// step's figures, before anything is saved).
     pub async fn quote(
         &self,
         user_id: i64,
         id: &str,
-        plan: &ChannelPlan,
+        channels: &[Channel],
+        settings: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<contracts::money::Cost, EventError> {
         let row = self.store.find(id).await?.ok_or(EventError::NotFound)?;
         if row.user_id != user_id {
             return Err(EventError::Forbidden);
         }
-        let settings: serde_json::Map<String, serde_json::Value> = plan
-            .settings
-            .iter()
-            .map(|(c, v)| (c.code().to_string(), v.clone()))
-            .collect();
-        Ok(row.cost_with(&plan.channels, &settings))
+        Ok(row.cost_with(channels, settings))
     }
 
     /// The owner's events, newest first.

@@ -1,21 +1,23 @@
-// Wizard step 5: the six channels, each with its settings and an estimate
-// of cost and reach (the sandbox's published rate card, shown before any spend).
-import { put } from './api.js';
-import { esc, won, num, CHANNELS, showApiError, fieldError } from './ui.js';
+// Wizard step 5: the six channels, each with its settings, its expected
+// reach and its cost. The cost comes from the API (POST /api/events/{id}/cost,
+// the one cost model the review screen and the dashboard also use).
+import { post, put } from './api.js';
+import { esc, num, CHANNELS, showApiError, fieldError } from './ui.js';
+import { amount, won } from './money.js';
 
-const RADIUS = { '500m': [3000, 50000], '1km': [8000, 100000], '2km': [20000, 200000] };
+const REACH = { '500m': 3000, '1km': 8000, '2km': 20000 };
 const SLOTS = { morning: '아침', lunch: '점심', afternoon: '오후', evening: '저녁', night: '밤' };
 
-/** Estimated [reach, cost in KRW] of a channel with its settings. */
-export function estimate(code, s = {}) {
+/** Expected reach (people) of a channel with its settings. */
+export function reach(code, s = {}) {
   switch (code) {
-    case 'URIDONGNETV': return RADIUS[s.radius] || RADIUS['1km'];
-    case 'RINGOBIZ': return [600, 30000];
-    case 'GINITV': { const b = Number(s.budget) || 0; return [Math.round(b / 25), b]; }
-    case 'INSTAGRAM': return [1500, 0];
-    case 'NAVER': return [1000, 0];
-    case 'KAKAO': return [2000, 0];
-    default: return [0, 0];
+    case 'URIDONGNETV': return REACH[s.radius] || REACH['1km'];
+    case 'RINGOBIZ': return 600;
+    case 'GINITV': return Math.round((Number(s.budget) || 0) / 25);
+    case 'INSTAGRAM': return 1500;
+    case 'NAVER': return 1000;
+    case 'KAKAO': return 2000;
+    default: return 0;
   }
 }
 
@@ -61,16 +63,37 @@ function collect(ctx) {
   for (const c of state.channels) { const s = read(form, c); if (s) state.settings[c] = s; }
 }
 
-function totals(ctx) {
+/** Asks the API what every channel would cost with the settings on screen. */
+async function quote(ctx) {
+  const all = Object.keys(CHANNELS);
+  const channelSettings = {};
+  for (const c of all) { const s = read(ctx.form, c); if (s) channelSettings[c] = s; }
+  return post(`/api/events/${encodeURIComponent(ctx.state.eventId)}/cost`, { channels: all, channelSettings });
+}
+
+let pending = 0;
+
+async function totals(ctx) {
   collect(ctx);
-  let reach = 0; let cost = 0;
+  const ask = ++pending;
+  let cost;
+  try { cost = await quote(ctx); } catch { cost = null; }
+  if (ask !== pending || !ctx.form.isConnected) return; // a newer change is on its way
+  const items = (cost && cost.items) || [];
+  const price = (c) => items.find((i) => i.kind === c);
+  let people = 0; let sum = 0;
   for (const c of Object.keys(CHANNELS)) {
-    const [r, k] = estimate(c, read(ctx.form, c) || {});
+    const r = reach(c, read(ctx.form, c) || {});
+    const item = price(c);
     const el = ctx.form.querySelector(`#est-${c}`);
-    if (el) el.textContent = `예상 노출 ${num(r)}명 · 비용 ${k ? won(k) : '무료'}`;
-    if (ctx.state.channels.includes(c)) { reach += r; cost += k; }
+    if (el) el.textContent = `예상 노출 ${num(r)}명 · 비용 ${item ? amount(item.amount) : '확인 중'}`;
+    if (ctx.state.channels.includes(c)) { people += r; sum += item ? item.amount : 0; }
   }
-  ctx.form.querySelector('#totals').textContent = `선택 ${ctx.state.channels.length}개 · 예상 노출 ${num(reach)}명 · 예상 비용 ${won(cost)}`;
+  const prize = price('PRIZE');
+  if (prize) sum += prize.amount;
+  ctx.form.querySelector('#totals').textContent = cost
+    ? `선택 ${ctx.state.channels.length}개 · 예상 노출 ${num(people)}명 · 예상 비용 ${won(sum)}${prize ? ` (${prize.label} ${won(prize.amount)} 포함)` : ''}`
+    : `선택 ${ctx.state.channels.length}개 · 예상 노출 ${num(people)}명`;
 }
 
 export const channelsStep = {
@@ -92,7 +115,9 @@ export const channelsStep = {
       if (m) body.querySelector(`#settings-${m[1]}`).hidden = !e.target.checked;
       totals(ctx);
     });
-    body.addEventListener('input', () => totals(ctx));
+    // One quote per pause in typing, not per keystroke.
+    let timer;
+    body.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => totals(ctx), 250); });
     totals(ctx);
   },
   keep: (ctx) => collect(ctx),

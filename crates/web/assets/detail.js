@@ -5,6 +5,7 @@ import { get, post, put, download } from './api.js';
 import { render, esc, badge, num, won, when, CHANNELS, validate, showApiError, toast } from './ui.js';
 import { channelRows, wireRetry } from './review.js';
 import { barChart, lineChart, stackChart } from './charts.js';
+import { roi as roiText, ROI_FORMULA } from './money.js';
 import { signalBadges, signalSummary, excludeField, excludedLine } from './signals.js';
 
 const SIZE = 10;
@@ -393,17 +394,16 @@ async function analytics(m, id) {
   const channels = d.channelPerformance || [];
   const roi = d.roi || {};
   const inv = roi.investment || {};
-  const parts = [{ label: '경품', value: inv.prize }, { label: '콘텐츠', value: inv.content },
-    ...(inv.channels || []).map((x) => ({ label: CHANNELS[x.channel] || x.channel, value: x.cost }))].filter((p) => p.value > 0);
+  const parts = (inv.items || []).map((x) => ({ label: x.label, value: x.amount })).filter((p) => p.value > 0);
   box.innerHTML = `<div class="kpis">
       <div class="kpi"><span class="value">${num(s.totalParticipants)}</span><span class="name">참여자 (목표 ${num(s.targetParticipants)}, 달성 ${pct(s.achievementRate)})</span></div>
       <div class="kpi"><span class="value">${num(s.totalViews)}</span><span class="name">총 노출</span></div>
-      <div class="kpi"><span class="value">${pct(s.estimatedRoi)}</span><span class="name">예상 ROI (업종 평균 ${pct(s.industryAverageRoi)})</span></div>
+      <div class="kpi"><span class="value">${roiText(s.estimatedRoi)}</span><span class="name">예상 ROI (업종 평균 ${pct(s.industryAverageRoi)})</span></div>
       <div class="kpi"><span class="value">${won(s.expectedSalesIncrease)}</span><span class="name">예상 매출 증가</span></div></div>
     ${measured(d.measured, pct)}
     <h3>채널별 참여자</h3><div class="chart">${barChart(channels.map((c) => ({ label: c.channelName || c.channel, value: c.participants })), { title: '채널별 참여자 수' })}</div>
     <h3>채널별 노출</h3><div class="chart">${barChart(channels.map((c) => ({ label: c.channelName || c.channel, value: c.views, color: '#2f80ed' })), { title: '채널별 노출 수' })}</div>
     <h3>시간대별 참여</h3><div class="chart">${lineChart((d.timeline || []).map((p) => ({ label: String(p.hour).slice(11, 13) + '시', value: p.participants })), { title: '시간대별 참여 추이' })}</div>
     <h3>투자 구성과 ROI</h3><div class="chart">${stackChart(parts, { title: 'ROI 투자 구성' })}</div>
-    <p class="small muted">${esc(roi.formula || 'ROI = (예상 매출 − 투자) ÷ 투자 × 100')}: 예상 매출 ${won(roi.revenue && roi.revenue.expectedRevenue)}, 투자 ${won(inv.total)} → ${pct(roi.roi)}</p>`;
+    <p class="small muted" id="roi-formula">${esc(roi.formula || ROI_FORMULA)}: 예상 매출 ${won(roi.revenue && roi.revenue.expectedRevenue)}, 투자 비용 <span id="investment-total">${won(inv.total)}</span> → ${roiText(roi.roi)}</p>`;
 }

@@ -1,6 +1,7 @@
 // Home (KPIs and events in progress) and the events list (tabs, search, paging).
 import { get } from './api.js';
 import { render, esc, badge, num, day } from './ui.js';
+import { roi as roiText } from './money.js';
 
 function eventItem(e) {
   const title = e.title || `${e.objective} 이벤트 (작성중)`;
@@ -30,7 +31,7 @@ export async function homeScreen() {
       <div class="kpi"><span class="value">${participants == null ? '-' : num(participants)}</span><span class="name">총 참여자</span></div>
       <div class="kpi"><span class="value">${views == null ? '-' : num(views)}</span><span class="name">총 노출</span></div>
     </section>
-    ${roi == null ? '' : `<p class="muted small">평균 예상 ROI ${esc(Math.round(Number(roi)))}%</p>`}
+    ${stats ? `<p class="muted small" id="home-roi">평균 예상 ROI ${esc(roiText(roi))}</p>` : ''}
     <a class="button primary block" href="#/new">+ 새 이벤트 만들기</a>
     <a class="button block mt-8" id="home-coupons" href="#/coupons">당첨 쿠폰 사용 처리</a>
     <section class="card mt-12" aria-labelledby="active-title">

@@ -2,6 +2,7 @@
 // (a failed channel can be retried alone).
 import { get, post } from './api.js';
 import { esc, num, day, CHANNELS, showApiError, toast } from './ui.js';
+import { costList } from './money.js';
 
 /** One line per channel: its state, views and a retry button when it failed. */
 export function channelRows(results, { retry = true } = {}) {
@@ -53,6 +54,8 @@ export const reviewStep = {
       <div><dt>경품</dt><dd>${esc(c.prizeText || e.prize)}</dd></div>
       <div><dt>기간</dt><dd>${esc(day(e.startDate))} ~ ${esc(day(e.endDate))}</dd></div>
       <div><dt>채널</dt><dd>${(e.channels || []).map((x) => esc(CHANNELS[x] || x)).join(', ')}</dd></div></dl></div>
+      <section class="card" aria-labelledby="cost-title"><h3 id="cost-title">예상 비용</h3>${costList(e.cost, 'review-cost')}
+        <p class="muted small">게시 후 대시보드의 투자 비용도 이 금액으로 계산됩니다 (배포에 실패한 채널은 빠집니다).</p></section>
       <div class="field check"><input id="verifyPhone" name="verifyPhone" type="checkbox">
         <label for="verifyPhone">응모할 때 휴대폰 인증 받기 <span class="muted small">(문자 인증번호 확인 후에만 응모가 접수되어 중복·허위 응모를 막습니다. 게시 후에는 바꿀 수 없습니다)</span></label></div>
       <p class="muted small">게시하면 선택한 채널에 동시에 배포되고 고객 응모를 받기 시작합니다.</p>

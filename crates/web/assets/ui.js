@@ -46,7 +46,8 @@ export function badge(status) {
   return `<span class="badge ${esc(status)}">${esc(STATUS[status] || status)}</span>`;
 }
 
-export const won = (n) => (Number(n) || 0).toLocaleString('ko-KR') + '원';
+// Won amounts are formatted in money.js (one home for money on screen).
+export { won } from './money.js';
 export const num = (n) => (Number(n) || 0).toLocaleString('ko-KR');
 export const day = (s) => (s ? String(s).slice(0, 10) : '-');
 export function when(s) {

@@ -16,6 +16,7 @@ pub(crate) const ASSETS: &[(&str, &str, &str)] = &[
     ("icon.svg", "image/svg+xml", ICON_SVG),
     ("api.js", JS, include_str!("../assets/api.js")),
     ("ui.js", JS, include_str!("../assets/ui.js")),
+    ("money.js", JS, include_str!("../assets/money.js")),
     ("app.js", JS, include_str!("../assets/app.js")),
     ("auth.js", JS, include_str!("../assets/auth.js")),
     ("home.js", JS, include_str!("../assets/home.js")),

@@ -22,6 +22,8 @@ fn option(n: u8) -> Recommendation {
             details: "첫 방문 10% 할인".into(),
         },
         prize: "아메리카노 1잔".into(),
+        prize_value: 4_000,
+        winners: 5,
         promotion_channels: vec!["INSTAGRAM".into()],
         estimated_cost: EstimatedCost {
             min: 100_000,

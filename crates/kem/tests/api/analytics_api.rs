@@ -26,13 +26,27 @@ async fn send<M: BusMessage>(t: &TestApp, message: &M) -> Envelope {
     env
 }
 
+/// An event published to `channels` (default settings) with a prize worth `prize` won.
 fn published(
     event_id: &str,
     owner: i64,
     industry: &str,
     channels: &[&str],
-    cost: i64,
+    prize: i64,
 ) -> EventPublished {
+    let chosen: Vec<_> = channels
+        .iter()
+        .filter_map(|c| contracts::channels::Channel::parse(c))
+        .map(|c| (c, None))
+        .collect();
+    let cost = contracts::money::cost(
+        &chosen,
+        Some(&contracts::money::Prize {
+            text: "아메리카노",
+            value: prize,
+            winners: 1,
+        }),
+    );
     EventPublished {
         event_id: event_id.into(),
         user_id: owner,
@@ -46,7 +60,8 @@ fn published(
         channels: channels.iter().map(|c| c.to_string()).collect(),
         verify_phone: false,
         target_participants: 10,
-        estimated_cost: cost,
+        estimated_cost: cost.total,
+        cost: Some(cost),
         image_url: String::new(),
         published_at: "2026-11-21T09:10:00Z".into(),
     }
@@ -240,21 +255,18 @@ async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
     assert_eq!(s["achievementRate"], 40.0);
     assert_eq!(s["totalViews"], 500);
     assert_eq!(s["totalExpectedViews"], 1500);
-    // Investment: prize 600,000 − 50,000 content − 140,000 planned channels = 410,000,
-    // + content 50,000 + INSTAGRAM 50,000 + RINGOBIZ 50,000 (KAKAO failed) = 560,000.
-    // Revenue: 4 × 35 % × 8,000 = 11,200. ROI = (11,200 − 560,000) / 560,000 = −98 %.
-    assert_eq!(s["estimatedRoi"], -98.0);
+    // Investment: the cost the event was published with — prize 600,000 +
+    // RINGOBIZ 30,000 + INSTAGRAM 0 (KAKAO, free, failed) = 630,000.
+    // Revenue: 4 × 35 % × 8,000 = 11,200. ROI = (11,200 − 630,000) / 630,000 = −98.2 %.
+    assert_eq!(s["estimatedRoi"], -98.2);
     assert_eq!(s["industryAverageRoi"], 120.0);
-    assert_eq!(s["roiVsIndustry"], -218.0);
+    assert_eq!(s["roiVsIndustry"], -218.2);
     assert_eq!(s["expectedSalesIncrease"], 11_200);
     let inv = &d["roi"]["investment"];
-    assert_eq!(
-        (inv["prize"].as_i64(), inv["content"].as_i64()),
-        (Some(410_000), Some(50_000))
-    );
+    assert_eq!(inv["prize"].as_i64(), Some(600_000));
     assert_eq!(
         (inv["channelTotal"].as_i64(), inv["total"].as_i64()),
-        (Some(100_000), Some(560_000))
+        (Some(30_000), Some(630_000))
     );
     let rev = &d["roi"]["revenue"];
     assert_eq!(
@@ -268,8 +280,8 @@ async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
     assert_eq!(
         channel_rows(&d),
         vec![
-            serde_json::json!(["RINGOBIZ", "SUCCESS", 100, 0, 12, 1, 1.0, 50_000]),
-            serde_json::json!(["INSTAGRAM", "SUCCESS", 400, 30, null, 2, 0.5, 50_000]),
+            serde_json::json!(["RINGOBIZ", "SUCCESS", 100, 0, 12, 1, 1.0, 30_000]),
+            serde_json::json!(["INSTAGRAM", "SUCCESS", 400, 30, null, 2, 0.5, 0]),
             serde_json::json!(["KAKAO", "FAILED", 0, 0, null, 0, null, 0]),
         ]
     );
@@ -460,7 +472,7 @@ async fn the_owner_dashboard_sums_the_owners_events_only() {
     assert_eq!(o["totals"]["activeEvents"], 2);
     // 음식점: 3 × 30 % × 25,000 = 22,500; 카페: 1 × 35 % × 8,000 = 2,800.
     assert_eq!(o["totals"]["expectedRevenue"], 25_300);
-    // Investments are the plans' estimated costs (every planned channel ran).
+    // Investments are the events' costs: the prizes (NAVER and KAKAO are free).
     assert_eq!(o["totals"]["investment"], 500_000);
     assert_eq!(o["totals"]["roi"], -94.9);
     assert_eq!(o["bestChannel"]["channel"], "NAVER");

@@ -11,6 +11,7 @@ mod analytics_api;
 mod bot_signals_api;
 mod cluster_api;
 mod content_api;
+mod cost_api;
 mod creation_api;
 mod distribution_api;
 mod event_clock_api;

@@ -88,6 +88,7 @@ fn published(event_id: &str, owner_id: i64) -> Envelope {
         verify_phone: false,
         target_participants: 100,
         estimated_cost: 300_000,
+        cost: None,
         image_url: "/api/content/images/img-1.png".into(),
         published_at: "2026-11-21T10:00:00Z".into(),
     })
