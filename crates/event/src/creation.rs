@@ -130,7 +130,7 @@ impl EventService {
         if row.user_id != user_id {
             return Err(EventError::Forbidden);
         }
-        if row.status() != EventStatus::Draft {
+        if !row.status().is_editable() {
             return Err(EventError::WrongStatus(row.status()));
         }
         Ok(row)

@@ -187,7 +187,7 @@ impl EventView {
             && self.store_name == selection.store.store_name
             && self.industry == selection.store.industry
             && self.address == selection.store.address
-            && self.status == EventStatus::Draft
+            && self.status.is_editable()
     }
 }
 

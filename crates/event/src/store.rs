@@ -54,7 +54,7 @@ impl EventRow {
             store_name: selection.store.store_name.clone(),
             industry: selection.store.industry.clone(),
             address: selection.store.address.clone(),
-            status: EventStatus::Draft.as_str().to_string(),
+            status: EventStatus::INITIAL.as_str().to_string(),
             title: None,
             created_at: now,
             updated_at: now,

@@ -6,7 +6,7 @@
 //! the facts arrive in, so a late message cannot reopen an ended event.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use contracts::event_state::EventEntryState;
+use contracts::{event_state::EventEntryState, status::EventStatus};
 use platform::{db::StoreError, with_db};
 
 use super::{EventFact, EventRow, ParticipationStore, EVENT_COLUMNS};
@@ -205,7 +205,7 @@ impl ParticipationStore {
                     .fetch_optional(&mut *tx)
                     .await?;
             tx.commit().await?;
-            Ok(status.as_deref() == Some("ENDED"))
+            Ok(status.as_deref().and_then(EventStatus::parse) == Some(EventStatus::Ended))
         })
     }
 
