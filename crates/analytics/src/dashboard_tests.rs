@@ -1,11 +1,11 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use contracts::status::EventStatus;
 use crate::{
     overview::owner_dashboard,
     store::{ChannelEntries, EventInfo, Reach, Totals},
 };
+use contracts::status::EventStatus;
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)

@@ -35,7 +35,10 @@ fn the_industry_row_is_found_in_the_owners_own_words() {
 #[test]
 fn roi_breakdown_shows_its_inputs() {
     // INSTAGRAM (free) + KAKAO (free) and a 500,000 won prize.
-    let c = cost(&[(Channel::Instagram, None), (Channel::Kakao, None)], 500_000);
+    let c = cost(
+        &[(Channel::Instagram, None), (Channel::Kakao, None)],
+        500_000,
+    );
     let r = roi(&c, &codes(&["INSTAGRAM", "KAKAO"]), 40, "음식점");
     assert_eq!(r.prize_cost, 500_000);
     assert_eq!(
@@ -65,7 +68,10 @@ fn a_failed_channel_is_not_paid_for_and_roi_waits_for_an_entry() {
     assert_eq!(r.expected_customers, 2.5);
     assert_eq!(r.roi_pct, Some(-75.5));
     let none_yet = roi(&c, &codes(&["RINGOBIZ"]), 0, "카페");
-    assert_eq!((none_yet.roi_pct, none_yet.roi_vs_industry_pct), (None, None));
+    assert_eq!(
+        (none_yet.roi_pct, none_yet.roi_vs_industry_pct),
+        (None, None)
+    );
 }
 
 #[test]

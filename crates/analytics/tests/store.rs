@@ -104,7 +104,11 @@ async fn a_message_id_is_applied_once_and_entries_before_publish_are_kept() {
         assert_eq!(s.info.owner_id, 7);
         assert_eq!(s.info.channel_list(), vec!["INSTAGRAM", "KAKAO"]);
         assert_eq!(s.info.published_at, at("2026-11-21T09:00:00Z"));
-        assert_eq!(s.info.cost().total, 400_000, "the cost survives the round trip");
+        assert_eq!(
+            s.info.cost().total,
+            400_000,
+            "the cost survives the round trip"
+        );
         assert_eq!(
             (
                 s.totals.participants,

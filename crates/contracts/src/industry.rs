@@ -354,8 +354,8 @@ pub const GENERAL: Industry = Industry {
     keywords: &[],
     product: "상품과 서비스",
     spend_per_visit: 20_000,
-        conversion_rate_pct: 20,
-        average_roi_pct: 120.0,
+    conversion_rate_pct: 20,
+    average_roi_pct: 120.0,
     budget_factor: 1.0,
     trends: &[
         (

@@ -188,7 +188,11 @@ pub fn value_in_text(text: &str) -> Option<i64> {
             }
             i += 1;
         }
-        let rest: String = chars[i..].iter().take(3).collect::<String>().replace(' ', "");
+        let rest: String = chars[i..]
+            .iter()
+            .take(3)
+            .collect::<String>()
+            .replace(' ', "");
         let unit = if rest.starts_with("만원") {
             10_000
         } else if rest.starts_with("천원") {
@@ -256,8 +260,11 @@ mod tests {
                 winners: 5,
             }),
         );
-        let amounts: Vec<(&str, i64)> =
-            c.items.iter().map(|i| (i.kind.as_str(), i.amount)).collect();
+        let amounts: Vec<(&str, i64)> = c
+            .items
+            .iter()
+            .map(|i| (i.kind.as_str(), i.amount))
+            .collect();
         assert_eq!(
             amounts,
             vec![

@@ -16,7 +16,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    domain::EventStatus,
     jobs_store::{AiJobRow, AiOutcome, ImageJobRow, ImageRow, PlanColumns, GENERATE, RERENDER},
     plan::{
         call_to_action, default_caption, period, ChosenContent, ContentEdit, JobStatus,

@@ -22,8 +22,17 @@ use crate::{
 pub const DRAFT_TTL: Duration = Duration::from_secs(24 * 3600);
 /// `purpose:{userId}` lives as long as a repeat counts as a double tap
 /// (seed 1 note; deleted at publish by seed 2).
-pub const PURPOSE_TTL: Duration =
-    Duration::from_secs(crate::domain::DOUBLE_TAP_WINDOW.num_seconds().unsigned_abs());
+pub const PURPOSE_TTL: Duration = Duration::from_secs(
+    crate::domain::DOUBLE_TAP_WINDOW
+        .num_seconds()
+        .unsigned_abs(),
+);
+
+impl From<crate::domain::IllegalTransition> for EventError {
+    fn from(e: crate::domain::IllegalTransition) -> Self {
+        EventError::Rule(e.into())
+    }
+}
 
 pub fn draft_key(id: &str) -> String {
     format!("draft:event:{id}")
@@ -377,6 +386,7 @@ impl EventService {
     }
 
     /// The owner's events, newest first.
+    pub async fn list(
         &self,
         user_id: i64,
         filter: ListFilter,

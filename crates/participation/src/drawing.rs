@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use chrono::{Days, Duration};
-use contracts::{messages::rfc3339, schedule::korea_midnight};
 use contracts::status::EventStatus;
+use contracts::{messages::rfc3339, schedule::korea_midnight};
 use platform::{blocking::spawn_blocking_in_span, db::StoreError, ids::new_id};
 
 use crate::{

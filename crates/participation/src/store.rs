@@ -21,9 +21,9 @@ pub use events::SeedOffer;
 pub use notices::{NoticeOutcome, NoticeRow};
 pub use verifications::VerificationRow;
 
-use contracts::status::EventStatus;
 use chrono::{DateTime, Utc};
 use contracts::messages::Envelope;
+use contracts::status::EventStatus;
 use platform::{
     db::{Db, StoreError},
     with_db,

@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn the_plan_costs_what_the_cost_model_says() {
         let food = industry::classify("음식점");
-        for tier in 0..3 {
+        for (tier, winners) in WINNERS.into_iter().enumerate() {
             let channels = plans::channels(tier, Profile::Office, food.name);
             let (value, cost, metrics) = estimate(&inputs(tier, &channels, food));
             let chosen: Vec<_> = channels
@@ -194,7 +194,7 @@ mod tests {
                 Some(&Prize {
                     text: food.prizes[tier],
                     value,
-                    winners: i64::from(WINNERS[tier]),
+                    winners: i64::from(winners),
                 }),
             );
             assert_eq!((cost.min, cost.max), (model.total, model.total));

@@ -118,7 +118,9 @@ fn target_audience(objective: Objective, audience: &str, region: &str) -> String
     match objective {
         Objective::NewCustomers => format!("아직 매장을 방문하지 않은 {region}의 {audience}"),
         Objective::Revisit => format!("한 번 이상 방문한 {audience} (단골 후보)"),
-        Objective::SalesIncrease => format!("이미 찾아오는 {audience} 중 객단가를 높일 수 있는 고객"),
+        Objective::SalesIncrease => {
+            format!("이미 찾아오는 {audience} 중 객단가를 높일 수 있는 고객")
+        }
         Objective::Awareness => format!("매장을 아직 모르는 {region}의 {audience}"),
     }
 }
@@ -156,8 +158,9 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
     let region = facts.region.label();
     let (area_keyword, ..) = facts.region.profile.trend();
     let audience = facts.region.profile.audience();
-    let threshold =
-        won_text(((industry.spend_per_visit as f64 * 1.5 / 10_000.0).round() as i64).max(1) * 10_000);
+    let threshold = won_text(
+        ((industry.spend_per_visit as f64 * 1.5 / 10_000.0).round() as i64).max(1) * 10_000,
+    );
     let mechanics = plans::mechanics(input.objective);
     (0..3)
         .map(|tier| {
@@ -174,15 +177,15 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
             let channels = plans::channels(tier, facts.region.profile, industry.name);
             let (prize_value, estimated_cost, expected_metrics) =
                 budget::estimate(&budget::Inputs {
-                tier,
-                objective: input.objective,
-                industry,
-                profile: facts.region.profile,
-                mechanic,
-                channels: &channels,
-                prize: &prize,
-                moment_uplift: top.map(|(m, r)| m.uplift * r).unwrap_or(0.0),
-            });
+                    tier,
+                    objective: input.objective,
+                    industry,
+                    profile: facts.region.profile,
+                    mechanic,
+                    channels: &channels,
+                    prize: &prize,
+                    moment_uplift: top.map(|(m, r)| m.uplift * r).unwrap_or(0.0),
+                });
             let slots = plans::Slots {
                 store: &input.store_name,
                 product: industry.product,

@@ -107,7 +107,12 @@ fn different_inputs_give_visibly_different_plans() {
             "서울시 강남구",
             (2026, 9, 10),
         ),
-        input(Objective::SalesIncrease, "음식점", "서울시 강남구", (2026, 3, 2)),
+        input(
+            Objective::SalesIncrease,
+            "음식점",
+            "서울시 강남구",
+            (2026, 3, 2),
+        ),
     ];
     for v in &variants {
         let other = plans_for(v);

@@ -68,7 +68,9 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
         .as_array()
         .expect("items")
         .iter()
-        .all(|i| i["label"].as_str().is_some_and(|l| !l.is_empty() && !l.contains("GINITV"))));
+        .all(|i| i["label"]
+            .as_str()
+            .is_some_and(|l| !l.is_empty() && !l.contains("GINITV"))));
 
     // The channel step's quote gives the same figures before saving; its
     // settings are priced as typed (a 1,000,000 budget) and not checked yet.
@@ -98,13 +100,25 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
     assert_eq!(other.status, 403);
 
     let a = t
-        .post(&format!("/api/events/{id}/publish"), Some(&token), Value::Null)
+        .post(
+            &format!("/api/events/{id}/publish"),
+            Some(&token),
+            Value::Null,
+        )
         .await;
-    assert_eq!((a.status, &a.body["status"]), (200, &json!("ACTIVE")), "{}", a.body);
+    assert_eq!(
+        (a.status, &a.body["status"]),
+        (200, &json!("ACTIVE")),
+        "{}",
+        a.body
+    );
 
     // The dashboard's investment is the same figure, part by part; no entry
     // yet, so no ROI (null, 집계 중) — not −100 %.
-    let d = dashboard(&t, &token, &id, |d| d["roi"]["investment"]["total"].is_i64()).await;
+    let d = dashboard(&t, &token, &id, |d| {
+        d["roi"]["investment"]["total"].is_i64()
+    })
+    .await;
     let inv = &d["roi"]["investment"];
     assert_eq!(inv["total"].as_i64(), Some(total), "{d}");
     assert_eq!(inv["items"], cost["items"]);
@@ -114,7 +128,9 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
     assert!(d["roi"]["formula"]
         .as_str()
         .is_some_and(|f| f.contains("예상 매출") && f.contains("투자 비용")));
-    let home = t.get("/api/analytics/users/me/dashboard", Some(&token)).await;
+    let home = t
+        .get("/api/analytics/users/me/dashboard", Some(&token))
+        .await;
     assert_eq!(home.status, 200, "{}", home.body);
     assert!(home.body["totals"]["roi"].is_null(), "{}", home.body);
     assert_eq!(home.body["totals"]["investment"].as_i64(), Some(total));
@@ -124,7 +140,9 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
     let d = dashboard(&t, &token, &id, |d| d["summary"]["totalParticipants"] == 1).await;
     assert!(d["summary"]["estimatedRoi"].is_number(), "{d}");
     assert_eq!(d["roi"]["investment"]["total"].as_i64(), Some(total));
-    let home = t.get("/api/analytics/users/me/dashboard", Some(&token)).await;
+    let home = t
+        .get("/api/analytics/users/me/dashboard", Some(&token))
+        .await;
     assert!(home.body["totals"]["roi"].is_number(), "{}", home.body);
 }
 
@@ -192,5 +210,9 @@ async fn the_ai_plans_are_priced_by_the_same_model() {
         )
         .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    assert_eq!(a.body["cost"]["total"], plan["estimatedCost"]["max"], "{}", a.body);
+    assert_eq!(
+        a.body["cost"]["total"], plan["estimatedCost"]["max"],
+        "{}",
+        a.body
+    );
 }

@@ -43,7 +43,9 @@ pub fn grouping_key(idempotency_key: &str) -> String {
 /// NHN's dates are Korea time without an offset (inferred: the guides show
 /// `yyyy-MM-dd HH:mm[:ss]` and name no zone; the consoles run on KST).
 pub fn kst(at: DateTime<Utc>, format: &str) -> String {
-    at.with_timezone(&contracts::schedule::korea()).format(format).to_string()
+    at.with_timezone(&contracts::schedule::korea())
+        .format(format)
+        .to_string()
 }
 
 /// The lookup window from `since` (a minute earlier, for clock skew) to an
