@@ -216,3 +216,42 @@ async fn the_ai_plans_are_priced_by_the_same_model() {
         a.body
     );
 }
+
+/// One industry table: for the same words of the owner, the ai service plans
+/// with the spend per visit the dashboard estimates with.
+#[test]
+fn ai_and_analytics_read_the_same_spend_per_visit_from_the_owners_words() {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    for text in [
+        "동네 빵집",
+        "한식당",
+        "디저트카페",
+        "헤어샵",
+        "수학학원",
+        "필라테스 스튜디오",
+        "꽃집",
+        "세탁소",
+    ] {
+        let input = ai::domain::JobInput {
+            objective: contracts::objective::Objective::NewCustomers,
+            store_name: "맛있는집".into(),
+            industry: text.into(),
+            address: "서울시 강남구".into(),
+            start_date: start,
+        };
+        let planned = ai::engine::Facts::of(&input).industry;
+        let counted =
+            analytics::domain::roi(&contracts::money::Cost::default(), &[], 1, text).industry;
+        assert_eq!(
+            (planned.name, planned.spend_per_visit),
+            (counted.name, counted.spend_per_visit),
+            "{text}"
+        );
+    }
+    // The table names its rows in the owner's words, not only exact names.
+    assert_eq!(ai_spend("동네 빵집"), 12_000);
+}
+
+fn ai_spend(text: &str) -> i64 {
+    contracts::industry::classify(text).spend_per_visit
+}
