@@ -99,6 +99,7 @@ export async function profileScreen() {
     <button class="primary" type="submit">저장</button></form>
     <form class="card" id="password-form" novalidate aria-labelledby="password-title">
     <h2 id="password-title">비밀번호 바꾸기</h2>
+    <input class="visually-hidden" type="email" name="username" autocomplete="username" value="${esc(p.email)}" tabindex="-1" aria-hidden="true" readonly>
     ${field('currentPassword', '지금 비밀번호', { type: 'password', attrs: 'required autocomplete="current-password"' })}
     ${field('newPassword', '새 비밀번호', { type: 'password', attrs: 'required autocomplete="new-password"', hint: '8자 이상, 영문·숫자·특수문자 포함' })}
     ${field('newPassword2', '새 비밀번호 확인', { type: 'password', attrs: 'required autocomplete="new-password"' })}

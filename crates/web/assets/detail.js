@@ -143,13 +143,16 @@ async function distribution(root, e) {
 function wireParticipantSearch(panel, id) {
   const form = panel.querySelector('#parts-search');
   const box = form.pq;
-  const go = () => {
+  const go = (replace) => {
     const q = box.value.trim();
-    location.hash = `#/events/${encodeURIComponent(id)}/participants${q ? '?q=' + encodeURIComponent(q) : ''}`;
+    const to = `#/events/${encodeURIComponent(id)}/participants${q ? '?q=' + encodeURIComponent(q) : ''}`;
+    if (to === location.hash) return;
+    // Clearing undoes the search rather than adding a step to go back through.
+    if (replace) location.replace(to); else location.hash = to;
   };
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); go(); });
-  box.addEventListener('search', go);
-  box.addEventListener('input', () => { if (!box.value.trim()) go(); });
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); go(false); });
+  box.addEventListener('search', () => go(!box.value.trim()));
+  box.addEventListener('input', () => { if (!box.value.trim()) go(true); });
 }
 
 async function participants(root, id, page, q) {

@@ -1,14 +1,16 @@
 // Home (KPIs and events in progress), the events list (tabs, search, paging,
 // drafts that can be deleted) and 분석, the owner's events side by side.
 import { get, del } from './api.js';
-import { render, esc, badge, num, day, toast, live } from './ui.js';
+import { render, esc, badge, num, toast, live } from './ui.js';
+import { kday } from './dates.js';
 
 function eventItem(e) {
-  const title = e.title || `${e.objective} 이벤트 (작성중)`;
+  // The owner's last word is the title: what they typed at the content step.
+  const title = (e.content && e.content.title) || e.title || `${e.objective} 이벤트 (작성중)`;
   const draft = e.status === 'DRAFT' || e.status === 'APPROVED';
   const href = draft ? `#/new/1?resume=${encodeURIComponent(e.eventId)}` : `#/events/${encodeURIComponent(e.eventId)}`;
   return `<li class="event-item" data-id="${esc(e.eventId)}"><a class="item" href="${esc(href)}"><span class="row spread"><span class="item-title">${esc(title)}</span>${badge(e.status)}</span>
-    <span class="muted small">${esc(e.objective)} · ${e.startDate ? esc(day(e.startDate)) + ' ~ ' + esc(day(e.endDate)) : '기간 미정'}</span></a>
+    <span class="muted small">${esc(e.objective)} · ${e.startDate ? `${kday(e.startDate)} ~ ${kday(e.endDate)}` : '기간 미정'}</span></a>
     ${e.status === 'DRAFT' ? `<button type="button" class="small danger delete-draft" data-id="${esc(e.eventId)}" data-title="${esc(title)}">삭제</button>` : ''}</li>`;
 }
 
@@ -76,7 +78,7 @@ export async function listScreen(query) {
   if (status) params.set('status', status);
   if (q) params.set('q', q);
   const data = await get('/api/events?' + params);
-  const m = render(`<div class="row spread"><h1>이벤트</h1><a class="button primary" href="#/new">+ 만들기</a></div>
+  const m = render(`<h1>이벤트</h1>
     <div class="tabs" role="tablist" aria-label="상태">${TABS.map(([v, l]) =>
       `<button role="tab" type="button" data-status="${v}" aria-selected="${v === status}">${l}</button>`).join('')}</div>
     <form class="row" id="search" role="search">
@@ -108,7 +110,7 @@ export async function listScreen(query) {
     location.hash = go({ status: box.value.trim() ? '' : status, page: 0 });
   });
   // The box's ✕ (or deleting every letter) ends the search at once.
-  const cleared = () => { if (!box.value.trim() && q) location.hash = go({ page: 0 }); };
+  const cleared = () => { if (!box.value.trim() && q) location.replace(go({ page: 0 })); };
   box.addEventListener('search', cleared);
   box.addEventListener('input', cleared);
   wireDeletes(m, () => {

@@ -45,7 +45,7 @@ async function dashboard(box, id) {
   box.innerHTML = `<div class="kpis">
       <div class="kpi"><span class="value" id="kpi-participants">${num(s.totalParticipants)}명</span><span class="name">참여자 (목표 ${num(s.targetParticipants)}명, 달성 ${pct(s.achievementRate)})</span></div>
       <div class="kpi"><span class="value">${num(s.totalViews)}회</span><span class="name">총 노출</span></div>
-      <div class="kpi"><span class="value">${pct(s.estimatedRoi)}</span><span class="name">예상 ROI (업종 평균 ${pct(s.industryAverageRoi)})</span></div>
+      <div class="kpi"><span class="value">${s.totalParticipants ? pct(s.estimatedRoi) : '집계 중'}</span><span class="name">예상 ROI (업종 평균 ${pct(s.industryAverageRoi)})</span></div>
       <div class="kpi"><span class="value">${won(s.expectedSalesIncrease)}</span><span class="name">예상 매출 증가</span></div></div>
     ${measured(d.measured, pct)}
     <h3>채널별 참여자</h3><div class="chart">${barChart(channels.map((c) => ({ label: channelName(c.channel), value: c.participants })), { title: '채널별 참여자 수' })}</div>

@@ -42,7 +42,7 @@ export function shareBlock(e) {
     const q = ch ? `?ch=${encodeURIComponent(ch)}` : '';
     const url = entryLink(e, ch);
     return `<li data-channel="${esc(ch)}"><img class="qr" src="/e/${enc}/qr.svg${q}" alt="${esc(name)} 응모 QR 코드" width="96" height="96" loading="lazy">
-      <span class="grow"><strong>${esc(name)}</strong><br><a class="small share-url" href="${esc(url)}" target="_blank" rel="noopener">${esc(url.replace(/^https?:\/\//, ''))}</a>
+      <span class="grow"><strong>${esc(name)}</strong><br><a class="small share-url" href="${esc(url)}" target="_blank" rel="noopener">응모 페이지 열기</a>
       <span class="row mt-8"><button type="button" class="small-button copy-link" data-url="${esc(url)}">링크 복사</button>
       <button type="button" class="small-button share-link" data-url="${esc(url)}" data-name="${esc(name)}">공유</button>
       <a class="small" href="/e/${enc}/qr.png${q}" download="qr-${esc(ch || 'all').toLowerCase()}.png">QR 내려받기</a></span></span></li>`;
