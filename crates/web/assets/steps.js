@@ -205,8 +205,8 @@ const contentStep = {
       <div class="field"><label for="title">이벤트 제목</label><input id="title" name="title" maxlength="60" value="${esc(state.title)}" required aria-describedby="title-error"><p class="error" id="title-error"></p></div>
       <div class="field"><label for="prizeText">경품</label><input id="prizeText" name="prizeText" maxlength="60" value="${esc(state.prize)}" required aria-describedby="prizeText-error"><p class="error" id="prizeText-error"></p></div>
       <div class="field"><label for="caption">홍보 문구 (SNS 본문)</label><textarea id="caption" name="caption" maxlength="2000" aria-describedby="caption-error">${esc(state.caption)}</textarea><p class="error" id="caption-error"></p></div>
-      <button type="button" id="rerender">미리보기 갱신</button></div></div>
-      <div id="photo-box"></div>`;
+      <div id="photo-box"></div>
+      <button type="button" id="rerender">미리보기 갱신</button></div></div>`;
     body.querySelector('#rerender').addEventListener('click', () => contentStep.apply(ctx));
     // The owner's photos, with what is already uploaded (an older server has none).
     const e = await get(api(ctx, '')).catch(() => ({}));

@@ -821,6 +821,15 @@ async fn walk(b: &mut Browser, narrow: &mut Browser) -> (String, String) {
         "a new owner saw the last one's draft: {text}"
     );
     b.shot("wizard-second-owner", None).await;
+    // Nothing of the first owner anywhere: no events, no drafts.
+    b.go("/#/events?status=").await;
+    b.text_contains("#total", "총 0건").await;
+    b.go("/#/").await;
+    let home = b.text_contains("main", "둘째가게").await;
+    assert!(
+        !home.contains("유자차") && !home.contains("아메리카노"),
+        "{home}"
+    );
     (event_id, email)
 }
 
@@ -1347,6 +1356,38 @@ async fn second_event(b: &mut Browser, narrow: &mut Browser, first: &Value) {
         "{text}"
     );
     b.shot("wizard-back-after-publish", None).await;
+    // A wizard still pointing at the published event (another tab, an old
+    // link) says where to go instead of refusing in codes.
+    b.js(
+        "const id = arguments[0]; return import('/assets/api.js').then((a) => \
+         sessionStorage.setItem('kem.wizard', JSON.stringify({eventId: id, owner: a.ownerId()})));",
+        vec![json!(id)],
+    )
+    .await;
+    b.go("/#/new/3").await;
+    let done = b.text_contains("#wizard-done", "이미 게시한 이벤트").await;
+    assert!(done.contains(title) && !done.contains("ACTIVE"), "{done}");
+    b.find("#wizard-done a[href='#/new']").await;
+    b.shot("wizard-already-published", None).await;
+    // The owner's words: particles by the last syllable, minutes, no codes.
+    let words = b
+        .js(
+            "return import('/assets/words.js').then((w) => [w.josa('매장 주소', '을/를'), w.josa('매장 이름', '을/를'), \
+             w.josa('쿠키', '이/가'), w.plain('계정이 잠겼습니다. 300초 후 다시 시도해 주세요'), \
+             w.plain('현재 상태(ACTIVE)에서는 할 수 없는 작업입니다')]);",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        words,
+        json!([
+            "매장 주소를",
+            "매장 이름을",
+            "쿠키가",
+            "계정이 잠겼습니다. 5분 후 다시 시도해 주세요",
+            "이미 게시된 이벤트라 바꿀 수 없습니다"
+        ])
+    );
     // Found by the title the owner typed; a cleared box filters nothing.
     b.click(".tabbar a[data-nav='events']").await;
     b.find("#q").await;
@@ -1400,6 +1441,36 @@ async fn second_event(b: &mut Browser, narrow: &mut Browser, first: &Value) {
     b.click("#event-list .delete-draft").await;
     b.text_contains("#toast", "삭제했어요").await;
     b.text_contains("#total", "총 0건").await;
+    // 복제: a new draft with B's plan and texts, but no channels or dates.
+    b.go(&format!("/#/events/{id}")).await;
+    b.click("#duplicate").await;
+    let mut outcome = String::new();
+    for _ in 0..120 {
+        let url = b.c.current_url().await.expect("url");
+        if url.fragment().is_some_and(|f| f.starts_with("/new/")) {
+            outcome = "copied".into();
+            break;
+        }
+        let toast = b.text_contains("#toast", "").await;
+        if toast.contains("준비 중") {
+            outcome = "not yet".into();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    match outcome.as_str() {
+        "copied" => {
+            b.find("#step").await;
+            let copy = api_get(b, "/api/events?status=DRAFT").await;
+            assert_eq!(copy["totalCount"], 1, "{copy}");
+            let draft = &copy["items"][0];
+            assert_eq!(channel_set(draft), Vec::<String>::new(), "{draft}");
+            assert!(draft["startDate"].is_null(), "{draft}");
+            b.shot("duplicated", None).await;
+        }
+        "not yet" => eprintln!("note: POST /api/events/{{id}}/duplicate is not served yet"),
+        _ => panic!("복제 did nothing"),
+    }
 }
 
 /// The 360 px phone takes over the 390 px phone's wizard (same owner), to
