@@ -1287,6 +1287,7 @@ async fn second_event(b: &mut Browser, narrow: &mut Browser, first: &Value) {
     let title = "겨울 한정 유자차 이벤트";
     b.fill("#title", title).await;
     b.find("#photos").await;
+    photo_upload(b).await;
     b.shot("wizard-4-photos", Some("#photos")).await;
     same_wizard(b, narrow).await;
     narrow
@@ -1497,4 +1498,84 @@ fn channel_set(event: &Value) -> Vec<String> {
         .collect();
     all.sort();
     all
+}
+
+/// The content step's photo pickers: a phone photo is uploaded at once and
+/// shown; a text file dressed as a PNG is refused with the API's Korean words.
+async fn photo_upload(b: &Browser) {
+    let input = b.find("#photo-product").await;
+    assert_eq!(
+        input.attr("accept").await.expect("accept").as_deref(),
+        Some("image/jpeg,image/png,image/heic")
+    );
+    let dir = std::env::temp_dir().join(format!("kem-photos-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("photo dir");
+    // A real 2×2 PNG (brand red), and a text file with an image's name.
+    let png = dir.join("product.png");
+    std::fs::write(
+        &png,
+        [
+            0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+            0x44, 0x52, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x02, 0x00, 0x00,
+            0x00, 0xfd, 0xd4, 0x9a, 0x73, 0x00, 0x00, 0x00, 0x10, 0x49, 0x44, 0x41, 0x54, 0x78,
+            0x9c, 0x63, 0x78, 0xc6, 0xa0, 0x0b, 0x44, 0x0c, 0x10, 0x0a, 0x00, 0x21, 0x06, 0x04,
+            0x4d, 0x2d, 0x8d, 0x4d, 0x5c, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+            0x42, 0x60, 0x82,
+        ],
+    )
+    .expect("png");
+    let fake = dir.join("logo.png");
+    std::fs::write(&fake, "이건 사진이 아닙니다").expect("fake");
+    input
+        .send_keys(png.to_str().expect("path"))
+        .await
+        .expect("pick photo");
+    let said = wait_either(
+        b,
+        "#photo-product-state",
+        "올렸어요",
+        "#photo-product-error",
+    )
+    .await;
+    if said.contains("준비 중") {
+        eprintln!("note: POST /api/events/{{id}}/photos is not served yet");
+        return;
+    }
+    assert!(said.contains("올렸어요"), "{said}");
+    b.find("#photo-product-thumb:not([hidden])").await;
+    b.find("#photo-logo")
+        .await
+        .send_keys(fake.to_str().expect("path"))
+        .await
+        .expect("pick fake");
+    let refused = wait_either(b, "#photo-logo-state", "올렸어요", "#photo-logo-error").await;
+    assert!(
+        !refused.contains("올렸어요") && !refused.contains("PHOTO_") && !refused.contains("EVENT_"),
+        "{refused}"
+    );
+}
+
+/// Waits until `ok_css` says `ok` or `error_css` says anything; answers that text.
+async fn wait_either(b: &Browser, ok_css: &str, ok: &str, error_css: &str) -> String {
+    for _ in 0..(LONG.as_millis() / 250) {
+        let got = b
+            .js(
+                "const a = document.querySelector(arguments[0]); const e = document.querySelector(arguments[1]); \
+                 return [a ? a.innerText : '', e ? e.innerText : ''];",
+                vec![json!(ok_css), json!(error_css)],
+            )
+            .await;
+        let (a, e) = (
+            got[0].as_str().unwrap_or_default().to_string(),
+            got[1].as_str().unwrap_or_default().to_string(),
+        );
+        if a.contains(ok) {
+            return a;
+        }
+        if !e.is_empty() {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("{ok_css} never said {ok:?} and {error_css} stayed empty");
 }
