@@ -29,7 +29,7 @@ export async function detailScreen(id, tab = '', query = new URLSearchParams()) 
   const title = c.title || e.title || `${e.objective} 이벤트`;
   if (!TABS.some(([t]) => t === tab)) tab = '';
   const state = e.phase ? `<span class="badge ${esc(e.phase)}" id="phase">${PHASES[e.phase] || ''}</span>` : badge(e.status);
-  const m = render(`<p><a href="#/events">← 이벤트 목록</a></p>
+  const m = render(`<p class="back"><a href="#/events">← 이벤트 목록</a></p>
     <section class="card event-head"><div class="row spread"><h1 class="flush">${esc(title)}</h1>${state}</div>
       <p class="muted flush">${esc(e.objective)} · 경품 ${esc(c.prizeText || e.prize || '-')}</p></section>
     <nav class="tabs detail-tabs" role="tablist" aria-label="이벤트 상세">${TABS.map(([t, label]) =>
