@@ -3,6 +3,7 @@
 import { get, del } from './api.js';
 import { render, esc, badge, num, toast, live } from './ui.js';
 import { kday } from './dates.js';
+import { roi as roiText } from './money.js';
 
 function eventItem(e) {
   // The owner's last word is the title: what they typed at the content step.
