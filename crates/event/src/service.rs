@@ -262,9 +262,18 @@ impl EventService {
     ) -> Result<EventView, EventError> {
         // 1. The owner's in-progress draft: a double tap is answered from the cache.
         let purpose_key = purpose_key(selection.user_id);
+        // The cached copy says DRAFT as of its caching; the event may have moved on
+        // since (approved, published). Only a draft that is still a DRAFT is handed
+        // back, or the owner would be sent into an event they can no longer edit.
         if let Some(view) = self.cache.get_json::<EventView>(&purpose_key).await {
             if view.matches(&selection) {
-                return Ok(view);
+                let current = self.store.find(&view.event_id).await?;
+                if current.is_some_and(|row| {
+                    PurposeSelection::is_repeat_of(row.status(), row.created_at, Utc::now())
+                }) {
+                    return Ok(view);
+                }
+                self.cache.delete(&purpose_key).await;
             }
         }
         // 2. Objective and store info were parsed into `selection` at the boundary.

@@ -1,6 +1,8 @@
 // The JSON API with the owner's bearer token. The token lives in
 // localStorage ("remember me") or sessionStorage; a 401 drops it and sends
 // the owner to the login screen.
+import { plain } from './words.js';
+
 const KEY = 'kem.token';
 
 export function token() {
@@ -30,7 +32,8 @@ export function clearToken() {
 /** An error answer of the API: {code, message, traceId} and the HTTP status. */
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || '요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.');
+    // The owner reads Korean only: no status codes, seconds said as minutes.
+    super(plain((body && body.message) || '요청을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.'));
     this.status = status;
     this.code = (body && body.code) || 'HTTP_' + status;
     this.traceId = body && body.traceId;
@@ -42,10 +45,12 @@ export async function api(method, path, body) {
   const headers = { Accept: 'application/json' };
   const t = token();
   if (t) headers.Authorization = 'Bearer ' + t;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A FormData body (a photo) sets its own multipart content type.
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, { code: 'NETWORK', message: '서버에 연결할 수 없습니다. 네트워크를 확인해 주세요.' });
   }
@@ -64,6 +69,7 @@ export async function api(method, path, body) {
 export const get = (p) => api('GET', p);
 export const post = (p, b) => api('POST', p, b === undefined ? {} : b);
 export const put = (p, b) => api('PUT', p, b);
+export const del = (p) => api('DELETE', p);
 
 /** Downloads an authenticated file (the CSV) through a blob link. */
 export async function download(path, filename) {

@@ -2,7 +2,7 @@
 import { token } from './api.js';
 import { render, esc } from './ui.js';
 import { loginScreen, signupScreen, profileScreen } from './auth.js';
-import { homeScreen, listScreen } from './home.js';
+import { homeScreen, listScreen, analyticsScreen } from './home.js';
 import { wizardScreen } from './wizard.js';
 import { detailScreen } from './detail.js';
 import { couponScreen } from './coupons.js';
@@ -27,9 +27,11 @@ async function route() {
     location.replace('#/');
     return;
   }
-  const bar = document.getElementById('topbar');
-  bar.hidden = !signedIn;
-  const nav = head === 'events' && parts[1] ? 'events' : head;
+  document.getElementById('topbar').hidden = !signedIn;
+  document.getElementById('tabbar').hidden = !signedIn;
+  document.body.classList.toggle('with-tabbar', signedIn);
+  // The tab an inner screen belongs to: an event's detail is under 이벤트, the counter under 홈.
+  const nav = { new: 'new', coupons: 'home' }[head] || head;
   document.querySelectorAll('[data-nav]').forEach((a) => {
     if (a.dataset.nav === nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -40,8 +42,9 @@ async function route() {
       case 'signup': return await signupScreen();
       case 'profile': return await profileScreen();
       case 'home': return await homeScreen();
-      case 'events': return parts[1] ? await detailScreen(parts[1]) : await listScreen(query);
-      case 'new': return await wizardScreen(Number(parts[1]) || 1, query);
+      case 'events': return parts[1] ? await detailScreen(parts[1], parts[2], query) : await listScreen(query);
+      case 'analytics': return await analyticsScreen();
+      case 'new': return await wizardScreen(Number(parts[1]) || 0, query);
       case 'coupons': return await couponScreen();
       default:
         render(`<section class="card message"><h1>페이지를 찾을 수 없습니다</h1><p><a href="#/">홈으로</a></p></section>`, '없는 페이지');

@@ -97,6 +97,15 @@ export async function profileScreen() {
     ${STORE_FIELDS(p)}
     <p class="error form-error" role="alert"></p>
     <button class="primary" type="submit">저장</button></form>
+    <form class="card" id="password-form" novalidate aria-labelledby="password-title">
+    <h2 id="password-title">비밀번호 바꾸기</h2>
+    <input class="visually-hidden" type="email" name="username" autocomplete="username" value="${esc(p.email)}" tabindex="-1" aria-hidden="true" readonly>
+    ${field('currentPassword', '지금 비밀번호', { type: 'password', attrs: 'required autocomplete="current-password"' })}
+    ${field('newPassword', '새 비밀번호', { type: 'password', attrs: 'required autocomplete="new-password"', hint: '8자 이상, 영문·숫자·특수문자 포함' })}
+    ${field('newPassword2', '새 비밀번호 확인', { type: 'password', attrs: 'required autocomplete="new-password"' })}
+    <p class="error form-error" role="alert"></p>
+    <button class="primary" type="submit">비밀번호 바꾸기</button></form>
+    <section class="card"><h2>매장 운영</h2><a class="button block" href="#/coupons">당첨 쿠폰 사용 처리</a></section>
     <button class="block danger" id="logout" type="button">로그아웃</button>`, '내 정보');
   const form = m.querySelector('#profile');
   form.addEventListener('submit', async (e) => {
@@ -107,11 +116,26 @@ export async function profileScreen() {
       toast('저장했습니다');
     } catch (err) { showApiError(form, err, USER_FIELDS); }
   });
+  const pw = m.querySelector('#password-form');
+  pw.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!validate(pw, { currentPassword: required('지금 비밀번호'), newPassword: PASSWORD_RULE,
+      newPassword2: (v, f) => (v === f.newPassword.value ? '' : '새 비밀번호가 서로 달라요') })) return;
+    try {
+      const t = await put('/api/users/me/password', { currentPassword: pw.currentPassword.value, newPassword: pw.newPassword.value });
+      // The old token is revoked: keep the owner signed in with the new one, where the old one was kept.
+      if (t && t.token) saveToken(t.token, Boolean(localStorage.getItem('kem.token')));
+      pw.reset();
+      toast('비밀번호를 바꿨습니다');
+    } catch (err) {
+      showApiError(pw, err, { USER_006: 'currentPassword', USER_003: 'newPassword' });
+    }
+  });
   m.querySelector('#logout').addEventListener('click', async () => {
     try { await api('POST', '/api/users/logout'); } catch (e) { /* the token is dropped either way */ }
     clearToken();
     // Nothing of this owner stays in the tab for the next one.
-    sessionStorage.removeItem('kem.wizard');
+    Object.keys(sessionStorage).filter((k) => k.startsWith('kem.')).forEach((k) => sessionStorage.removeItem(k));
     location.hash = '#/login';
   });
 }

@@ -3,7 +3,7 @@
 // redeems it once. Codes are read with or without hyphens and spaces, in any
 // case; a scanned claim link (`…/c/{code}`) works too.
 import { post } from './api.js';
-import { render, esc } from './ui.js';
+import { render, esc, particle } from './ui.js';
 
 /** The code out of whatever was typed or scanned: letters and digits, upper case. */
 export function normalize(raw) {
@@ -79,7 +79,7 @@ export async function couponScreen() {
       const r = await post(`/api/coupons/${encodeURIComponent(code)}/redeem`);
       result.innerHTML = outcome(true, '사용 처리했어요', [
         `<strong>${esc(r.name)}</strong>님 <span class="nowrap">${esc(r.phoneNumber)}</span>`,
-        `경품 <strong>${esc(r.prize)}</strong>을(를) 드리면 됩니다.`,
+        `경품 <strong>${esc(r.prize)}</strong>${particle(r.prize, '을/를')} 드리면 됩니다.`,
         `<span class="small">${esc(korea(r.redeemedAt))} 처리 · <span class="nowrap">쿠폰 번호 ${esc(grouped(code))}</span></span>`]);
       input.value = '';
     } catch (err) {

@@ -10,9 +10,9 @@ export function channelRows(results, { retry = true } = {}) {
     const status = r.status || (r.success ? 'SUCCESS' : 'FAILED');
     const failed = status === 'FAILED' || r.success === false;
     return `<li class="row spread" data-channel="${esc(r.channel)}"><span><strong>${esc(CHANNELS[r.channel] || r.channel)}</strong>
-      <span class="muted small">${failed ? esc(r.message || r.lastError || '배포 실패') : `예상 노출 ${num(r.estimatedViews)}`}</span>
+      <span class="muted small">${failed ? esc(r.message || r.lastError || '배포 실패') : `예상 노출 ${num(r.estimatedViews)}명`}</span>
       ${r.postUrl ? `<a class="small" href="${esc(r.postUrl)}" target="_blank" rel="noopener">게시물 보기</a>` : ''}</span>
-      <span class="row"><span class="badge ${failed ? 'FAILED' : esc(status)}">${failed ? '실패' : status === 'SUCCESS' ? '완료' : esc(status)}</span>
+      <span class="row"><span class="badge ${failed ? 'FAILED' : esc(status)}">${failed ? '실패' : status === 'SUCCESS' ? '완료' : '배포중'}</span>
       ${failed && retry ? `<button type="button" class="retry" data-channel="${esc(r.channel)}">재시도</button>` : ''}</span></li>`;
   }).join('')}</ul>`;
 }

@@ -1,7 +1,8 @@
 // The six wizard steps. Each has show(ctx) to draw into ctx.body and
 // submit(ctx) that saves to the API and answers whether to move on.
-import { get, post, put, poll } from './api.js';
+import { get, post, put, del, poll } from './api.js';
 import { esc, won, num, day, OBJECTIVES, STYLES, PLATFORMS, showApiError, fieldError, validate } from './ui.js';
+import { photoPicker, wirePhotos } from './photos.js';
 import { channelsStep } from './channels.js';
 import { reviewStep } from './review.js';
 
@@ -34,7 +35,14 @@ const objectiveStep = {
       const me = await get('/api/users/me');
       const d = await post('/api/events/purposes', { userId: me.userId, objective: state.objective,
         storeName: me.storeName, industry: me.industry, address: me.address });
-      Object.assign(state, { eventId: d.eventDraftId, draftObjective: state.objective, option: null, imageId: null, jobId: null });
+      // A draft left before any plan was picked holds nothing of the owner's: it goes.
+      if (state.eventId && state.eventId !== d.eventDraftId && !state.option) {
+        del(api(ctx, '')).catch(() => { /* it stays in the drafts list, where it can be deleted */ });
+      }
+      // A new draft starts clean: no plan, dates, texts or channels of any earlier event.
+      const fresh = { eventId: d.eventDraftId, objective: state.objective, draftObjective: state.objective };
+      Object.keys(state).forEach((k) => { delete state[k]; });
+      Object.assign(state, fresh);
       return true;
     } catch (err) {
       showApiError(form, err, { EVENT_001: 'objective' });
@@ -44,7 +52,15 @@ const objectiveStep = {
   },
 };
 
-function planCard(r, chosen) {
+/** What the plan's customer figure counts, by the event's objective (재방문 plans bring back, not new). */
+function gainLabel(r, objective) {
+  const o = objective || '';
+  if (/재방문/.test(o) || /재방문/.test(r.targetAudience || '')) return '예상 재방문 고객';
+  if (/인지도/.test(o)) return '예상 참여 고객';
+  return '예상 신규 고객';
+}
+
+function planCard(r, chosen, objective) {
   const cost = r.estimatedCost || {};
   const m = r.expectedMetrics || {};
   const level = ['', '저비용', '중비용', '고비용'][r.optionNumber] || r.costLevel || '';
@@ -55,7 +71,7 @@ function planCard(r, chosen) {
       <dt>기간</dt><dd>${esc(r.duration && r.duration.recommendedDays)}일</dd>
       <dt>방식</dt><dd>${esc(r.mechanics && r.mechanics.details)}</dd>
       <dt>예산</dt><dd>${won(cost.min)} ~ ${won(cost.max)}</dd>
-      <dt>신규 고객</dt><dd>${num(m.newCustomers)}명</dd>
+      <dt>${esc(gainLabel(r, objective))}</dt><dd>${num(m.newCustomers)}명</dd>
       <dt>예상 ROI</dt><dd><strong>${esc(m.roi)}%</strong></dd></dl></button>`;
 }
 
@@ -95,7 +111,7 @@ const aiStep = {
     }
     const recs = job.recommendations || [];
     body.innerHTML = `${trends(job.trendAnalysis)}<h3>추천 이벤트 3가지</h3>
-      <div class="plans" role="group" aria-label="추천 이벤트">${recs.map((r) => planCard(r, state.option)).join('')}</div>
+      <div class="plans" role="group" id="option" aria-label="추천 이벤트">${recs.map((r) => planCard(r, state.option, state.objective)).join('')}</div>
       <p class="error" id="option-error" aria-live="polite"></p>
       <div class="grid two"><div class="field"><label for="startDate">시작일</label><input id="startDate" name="startDate" type="date" value="${esc(day(state.startDate) === '-' ? '' : day(state.startDate))}" aria-describedby="startDate-error"><p class="error" id="startDate-error"></p></div>
       <div class="field"><label for="endDate">종료일</label><input id="endDate" name="endDate" type="date" value="${esc(day(state.endDate) === '-' ? '' : day(state.endDate))}" aria-describedby="endDate-error"><p class="error" id="endDate-error"></p></div></div>
@@ -189,8 +205,14 @@ const contentStep = {
       <div class="field"><label for="title">이벤트 제목</label><input id="title" name="title" maxlength="60" value="${esc(state.title)}" required aria-describedby="title-error"><p class="error" id="title-error"></p></div>
       <div class="field"><label for="prizeText">경품</label><input id="prizeText" name="prizeText" maxlength="60" value="${esc(state.prize)}" required aria-describedby="prizeText-error"><p class="error" id="prizeText-error"></p></div>
       <div class="field"><label for="caption">홍보 문구 (SNS 본문)</label><textarea id="caption" name="caption" maxlength="2000" aria-describedby="caption-error">${esc(state.caption)}</textarea><p class="error" id="caption-error"></p></div>
+      <div id="photo-box"></div>
       <button type="button" id="rerender">미리보기 갱신</button></div></div>`;
     body.querySelector('#rerender').addEventListener('click', () => contentStep.apply(ctx));
+    // The owner's photos, with what is already uploaded (an older server has none).
+    const e = await get(api(ctx, '')).catch(() => ({}));
+    const box = body.querySelector('#photo-box');
+    box.innerHTML = photoPicker(e.photos);
+    wirePhotos(box, state.eventId);
   },
   keep(ctx) {
     const f = ctx.form;

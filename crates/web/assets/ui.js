@@ -1,4 +1,7 @@
 // Rendering helpers, Korean labels and the form error display shared by the screens.
+import { josa, STATUS_WORDS } from './words.js';
+
+export { josa, particle, duration, plain } from './words.js';
 
 /** Escapes text for HTML. Every value from the API goes through it. */
 export function esc(v) {
@@ -28,7 +31,7 @@ export function toast(text) {
   toast.timer = setTimeout(() => { t.hidden = true; }, 3500);
 }
 
-export const STATUS = { DRAFT: '작성중', APPROVED: '승인됨', ACTIVE: '진행중', ENDED: '종료' };
+export const STATUS = STATUS_WORDS;
 export const OBJECTIVES = [
   { value: '신규 고객 유치', desc: '처음 오는 손님을 매장으로 불러옵니다.', effect: '예상 효과: 신규 방문 20~30% 증가' },
   { value: '재방문 유도', desc: '한 번 온 손님이 다시 오도록 혜택을 드립니다.', effect: '예상 효과: 재방문율 15% 향상' },
@@ -40,20 +43,34 @@ export const CHANNELS = {
   INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오톡 채널',
 };
 export const STYLES = { SIMPLE: '심플', FANCY: '화려한', TRENDY: '트렌디' };
-export const PLATFORMS = { INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오톡' };
+export const PLATFORMS = { INSTAGRAM: '인스타그램', NAVER: '네이버 블로그', KAKAO: '카카오톡 채널' };
+/** The Korean name of a channel code; never the code itself. */
+export const channelName = (code) => CHANNELS[code] || '기타 경로';
 
 export function badge(status) {
-  return `<span class="badge ${esc(status)}">${esc(STATUS[status] || status)}</span>`;
+  return `<span class="badge ${esc(status)}">${esc(STATUS[status] || '')}</span>`;
 }
 
 // Won amounts are formatted in money.js (one home for money on screen).
 export { won } from './money.js';
 export const num = (n) => (Number(n) || 0).toLocaleString('ko-KR');
 export const day = (s) => (s ? String(s).slice(0, 10) : '-');
+/** `14:05:09` now, in the phone's time, for "마지막 업데이트". */
+export const clock = (d = new Date()) => d.toLocaleTimeString('ko-KR', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 export function when(s) {
   if (!s) return '-';
   const d = new Date(s);
   return isNaN(d) ? esc(s) : d.toLocaleString('ko-KR', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Clears the error of one field (or group) once the owner has fixed it. */
+export function clearError(form, name) {
+  const slot = form.querySelector('#' + CSS.escape(name) + '-error');
+  if (slot) slot.textContent = '';
+  const input = form.elements[name];
+  if (input && input.removeAttribute) input.removeAttribute('aria-invalid');
+  const general = form.querySelector('.form-error');
+  if (general) general.textContent = '';
 }
 
 /** Clears the error texts and invalid marks of a form. */
@@ -100,7 +117,7 @@ export const PASSWORD_RULE = (v) => (v.length >= 8 && /[A-Za-z]/.test(v) && /\d/
   ? '' : '비밀번호는 8자 이상이며 영문, 숫자, 특수문자를 모두 포함해야 합니다');
 export const EMAIL_RULE = (v) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? '' : '올바른 이메일 주소를 입력해 주세요');
 export const PHONE_RULE = (v) => (/^0\d{9,10}$/.test(v.replace(/[-\s]/g, '')) ? '' : '휴대폰 번호는 숫자 10~11자리로 입력해 주세요');
-export const required = (label) => (v) => (v ? '' : `${label}을(를) 입력해 주세요`);
+export const required = (label) => (v) => (v ? '' : `${josa(label, '을/를')} 입력해 주세요`);
 
 /** A form field: label, input and its error line. */
 export function field(name, label, { type = 'text', value = '', attrs = '', hint = '' } = {}) {
@@ -111,4 +128,39 @@ export function field(name, label, { type = 'text', value = '', attrs = '', hint
   return `<div class="field"><label for="${name}">${esc(label)}</label>${input}`
     + (hint ? `<p class="hint" id="${name}-hint">${esc(hint)}</p>` : '')
     + `<p class="error" id="${name}-error" aria-live="polite"></p></div>`;
+}
+
+/**
+ * Keeps an open screen current: runs `refresh()` every `ms` while the tab is
+ * visible and the screen is still the one shown (same hash), pauses while the
+ * tab is hidden and refreshes at once when it comes back. `stamp` shows
+ * "마지막 업데이트 HH:MM:SS" after each good refresh.
+ */
+export function live(refresh, { ms = 5000, stamp } = {}) {
+  const hash = location.hash;
+  let timer = 0;
+  let stopped = false;
+  const mark = () => { if (stamp && stamp.isConnected) stamp.textContent = `마지막 업데이트 ${clock()}`; };
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    document.removeEventListener('visibilitychange', onVisible);
+    window.removeEventListener('hashchange', stop);
+  };
+  const tick = async () => {
+    if (stopped) return;
+    if (location.hash !== hash || (stamp && !stamp.isConnected)) { stop(); return; }
+    if (document.hidden) return; // resumed by visibilitychange
+    try { await refresh(); mark(); } catch (e) { /* the next tick tries again */ }
+    if (!stopped) timer = setTimeout(tick, ms);
+  };
+  function onVisible() {
+    clearTimeout(timer);
+    if (!document.hidden) tick();
+  }
+  document.addEventListener('visibilitychange', onVisible);
+  window.addEventListener('hashchange', stop);
+  mark();
+  timer = setTimeout(tick, ms);
+  return { stop };
 }

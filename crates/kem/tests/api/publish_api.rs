@@ -170,6 +170,46 @@ async fn with_every_channel_down_the_event_stays_approved_and_a_later_publish_su
     t.app.stop().await.expect("stop");
 }
 
+/// Issue 12: after a publish that left the event APPROVED (or made it ACTIVE),
+/// choosing the same objective again starts a new draft; the double tap only
+/// ever hands back a draft that is still a DRAFT.
+#[tokio::test]
+async fn the_same_objective_after_a_publish_attempt_starts_a_new_draft() {
+    let t = crate::support::spawn_with(fast_retries).await;
+    let (token, uid) = t.owner().await;
+    let id = ready_draft(&t, &token, uid, &["INSTAGRAM"]).await;
+    knobs(&t, "INSTAGRAM", json!({"outage": true})).await;
+    let a = t
+        .post(
+            &format!("/api/events/{id}/publish"),
+            Some(&token),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(a.status, 503, "{}", a.body);
+    let again = t
+        .post(
+            "/api/events/purposes",
+            Some(&token),
+            crate::support::seed_body(uid),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["status"], "DRAFT");
+    let fresh = again.body["eventDraftId"].as_str().expect("id").to_string();
+    assert_ne!(fresh, id, "the APPROVED event was handed back as a draft");
+    // The new draft is editable: a plan can be asked for.
+    let ai = t
+        .post(
+            &format!("/api/events/{fresh}/ai-recommendations"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(ai.status, 202, "{}", ai.body);
+    t.app.stop().await.expect("stop");
+}
+
 #[tokio::test]
 async fn concurrent_publishes_of_one_event_distribute_once() {
     let t = crate::support::spawn_with(fast_retries).await;
