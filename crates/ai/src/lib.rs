@@ -16,7 +16,7 @@ use std::{sync::Arc, time::Duration};
 
 use platform::{
     config::{Checks, ConfigError, Secret},
-    db::Migrations,
+    db::{Migrations, PlatformTable},
     outbox::Outbox,
     resilience::{BreakerConfig, CircuitBreaker},
     Deps, Module,
@@ -35,6 +35,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[PlatformTable::Outbox],
     }
 }
 

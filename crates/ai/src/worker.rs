@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use contracts::{ai::AiJobRequested, topics};
-use platform::bus::{Bus, BusError, Delivery, MessageHandler, Outcome};
+use contracts::topics::AiJobTopicMessage;
+use platform::bus::{self, Bus, BusError, Consumer, Message, Outcome};
 use tokio_util::sync::CancellationToken;
 
 use crate::service::AiService;
@@ -18,12 +18,7 @@ pub fn start(
     bus: &Arc<dyn Bus>,
     shutdown: CancellationToken,
 ) -> Result<tokio::task::JoinHandle<()>, BusError> {
-    bus.subscribe(
-        topics::AI_JOB_TOPIC,
-        GROUP,
-        Arc::new(JobRequests { service }),
-        shutdown,
-    )
+    bus::consume(bus, GROUP, Arc::new(JobRequests { service }), shutdown)
 }
 
 /// Hands each request to the service.
@@ -32,29 +27,12 @@ pub struct JobRequests {
 }
 
 #[async_trait]
-impl MessageHandler for JobRequests {
-    async fn handle(&self, delivery: &Delivery) -> Outcome {
-        let value: serde_json::Value = match serde_json::from_str(&delivery.payload) {
-            Ok(v) => v,
-            Err(_) => {
-                // Unreadable now means unreadable forever: retrying would stall the topic.
-                tracing::warn!(key = %delivery.key, "unreadable ai job request dropped");
-                return Outcome::Done;
+impl Consumer<AiJobTopicMessage> for JobRequests {
+    async fn handle(&self, message: Message<AiJobTopicMessage>) -> Outcome {
+        match message.body {
+            AiJobTopicMessage::AiJobRequested(request) => {
+                Outcome::retry_on_error(self.service.receive(request).await)
             }
-        };
-        if value.get("eventType").and_then(|t| t.as_str()) != Some("AiJobRequested") {
-            return Outcome::Done;
-        }
-        let request: AiJobRequested = match serde_json::from_value(value) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(key = %delivery.key, error = %e, "malformed ai job request dropped");
-                return Outcome::Done;
-            }
-        };
-        match self.service.receive(request).await {
-            Ok(_) => Outcome::Done,
-            Err(e) => Outcome::Retry(e.to_string()),
         }
     }
 }

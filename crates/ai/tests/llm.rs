@@ -18,7 +18,7 @@ use ai::{
 };
 use axum::{extract::State, http::HeaderMap, http::StatusCode, routing::post, Json, Router};
 use chrono::NaiveDate;
-use common::of_type;
+use common::{of_type, Results};
 use platform::{
     config::Secret,
     resilience::{BreakerConfig, BreakerState, CircuitBreaker},

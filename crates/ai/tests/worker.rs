@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use ai::{provider::Builtin, AiConfig};
-use common::of_type;
+use common::{of_type, Results};
 
 async fn running(config: AiConfig) -> (common::Running, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tmp");

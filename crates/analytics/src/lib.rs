@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use platform::{
     config::{Checks, ConfigError},
-    db::Migrations,
+    db::{Migrations, PlatformTable},
     Deps, Module,
 };
 
@@ -29,6 +29,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[PlatformTable::Inbox],
     }
 }
 
@@ -83,9 +84,9 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
             Vec::new()
         }
     };
-    tasks.push(platform::dedup::spawn_pruner(
+    tasks.push(platform::inbox::spawn_pruner(
         deps.db.clone(),
-        platform::dedup::retention(&deps.settings),
+        platform::inbox::retention(&deps.settings),
         deps.shutdown.clone(),
     ));
     Ok(Module {

@@ -234,17 +234,7 @@ impl AnalyticsStore {
         // `?` inside the block returns the error from this function.
         let applied = with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
-            let fresh = sqlx::query(
-                "INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) \
-                 ON CONFLICT (message_id) DO NOTHING",
-            )
-            .bind(message_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if !fresh {
+            if !platform::inbox_insert!(&mut *tx, message_id, now).await? {
                 tx.rollback().await?;
                 return Ok(false);
             }

@@ -49,9 +49,10 @@ pub const UPSERT_STATS: &str =
 /// transaction): every insert runs only when the message id is new, so a
 /// redelivery changes nothing. $1 message id, $2 now, $3 event, $4 channel,
 /// $5 store visited (0/1), $6 marketing consent (0/1), $7 Korea-time hour.
-pub const ENTRY_PG: &str = "WITH fresh AS ( \
-       INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) \
-       ON CONFLICT (message_id) DO NOTHING RETURNING 1 AS n), \
+pub const ENTRY_PG: &str = concat!(
+    "WITH fresh AS (",
+    platform::inbox_insert_sql!(),
+    " RETURNING 1 AS n), \
      by_channel AS ( \
        INSERT INTO channel_participants (event_id, channel, participants, store_visitors, \
        marketing_consents) SELECT $3, $4, 1, $5, $6 FROM fresh \
@@ -71,7 +72,8 @@ pub const ENTRY_PG: &str = "WITH fresh AS ( \
        store_visitors = event_totals.store_visitors + excluded.store_visitors, \
        marketing_consents = event_totals.marketing_consents + excluded.marketing_consents, \
        version = event_totals.version + 1, updated_at = excluded.updated_at) \
-     SELECT COUNT(*) FROM fresh";
+     SELECT COUNT(*) FROM fresh"
+);
 
 /// A redeemed coupon under its holder's entry channel.
 pub const UPSERT_CHANNEL_REDEMPTION: &str = "INSERT INTO channel_participants (event_id, channel, \

@@ -326,7 +326,7 @@ async fn pruned_message_ids_are_forgotten_and_recent_ones_still_ignore_redeliver
             .expect("old"));
         assert!(store.apply("m-new", &fact, now).await.expect("new"));
 
-        let pruned = platform::dedup::prune_processed(&db, now - Duration::days(14))
+        let pruned = platform::inbox::prune_processed(&db, now - Duration::days(14))
             .await
             .expect("prune");
         assert_eq!(pruned, 1);

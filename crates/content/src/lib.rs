@@ -24,7 +24,7 @@ use std::{sync::Arc, time::Duration};
 
 use platform::{
     config::{Checks, ConfigError, Secret},
-    db::Migrations,
+    db::{Migrations, PlatformTable},
     outbox::Outbox,
     Deps, Module,
 };
@@ -41,6 +41,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[PlatformTable::Outbox],
     }
 }
 

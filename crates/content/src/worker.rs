@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use contracts::{content::ImageJobRequested, messages::BusMessage, topics};
-use platform::bus::{Bus, BusError, Delivery, MessageHandler, Outcome};
+use contracts::topics::ImageJobTopicMessage;
+use platform::bus::{self, Bus, BusError, Consumer, Message, Outcome};
 use tokio_util::sync::CancellationToken;
 
 use crate::service::ContentService;
@@ -20,12 +20,7 @@ pub fn start(
     bus: &Arc<dyn Bus>,
     shutdown: CancellationToken,
 ) -> Result<tokio::task::JoinHandle<()>, BusError> {
-    bus.subscribe(
-        topics::IMAGE_JOB_TOPIC,
-        GROUP,
-        Arc::new(ImageJobs { service }),
-        shutdown,
-    )
+    bus::consume(bus, GROUP, Arc::new(ImageJobs { service }), shutdown)
 }
 
 struct ImageJobs {
@@ -33,26 +28,12 @@ struct ImageJobs {
 }
 
 #[async_trait]
-impl MessageHandler for ImageJobs {
-    async fn handle(&self, delivery: &Delivery) -> Outcome {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(&delivery.payload) else {
-            tracing::warn!(topic = %delivery.topic, "unreadable record dropped");
-            return Outcome::Done;
-        };
-        if value.get("eventType").and_then(|t| t.as_str()) != Some(ImageJobRequested::EVENT_TYPE) {
-            return Outcome::Done;
-        }
-        let job: ImageJobRequested = match serde_json::from_value(value) {
-            Ok(job) => job,
-            Err(e) => {
-                // A malformed request will not get better by retrying.
-                tracing::warn!(error = %e, "malformed ImageJobRequested dropped");
-                return Outcome::Done;
+impl Consumer<ImageJobTopicMessage> for ImageJobs {
+    async fn handle(&self, message: Message<ImageJobTopicMessage>) -> Outcome {
+        match message.body {
+            ImageJobTopicMessage::ImageJobRequested(job) => {
+                Outcome::retry_on_error(self.service.handle(&job).await)
             }
-        };
-        match self.service.handle(&job).await {
-            Ok(_) => Outcome::Done,
-            Err(e) => Outcome::Retry(e.to_string()),
         }
     }
 }

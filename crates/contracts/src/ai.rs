@@ -6,8 +6,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{messages::BusMessage, topics};
-
 /// Asks the ai service for a trend analysis and three recommendations.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -26,14 +24,6 @@ pub struct AiJobRequested {
     pub requested_at: String,
 }
 
-impl BusMessage for AiJobRequested {
-    const EVENT_TYPE: &'static str = "AiJobRequested";
-    const TOPIC: &'static str = topics::AI_JOB_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// The ai service has taken the job (status `PROCESSING`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -41,14 +31,6 @@ pub struct AiJobStarted {
     pub job_id: String,
     pub event_id: String,
     pub started_at: String,
-}
-
-impl BusMessage for AiJobStarted {
-    const EVENT_TYPE: &'static str = "AiJobStarted";
-    const TOPIC: &'static str = topics::AI_RESULT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 /// The job finished: the analysis and exactly three recommendations (status `COMPLETED`).
@@ -64,14 +46,6 @@ pub struct AiJobCompleted {
     pub completed_at: String,
 }
 
-impl BusMessage for AiJobCompleted {
-    const EVENT_TYPE: &'static str = "AiJobCompleted";
-    const TOPIC: &'static str = topics::AI_RESULT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// The job failed or timed out (status `FAILED`); the owner may ask again.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -81,14 +55,6 @@ pub struct AiJobFailed {
     /// Why, in words an owner can read (Korean).
     pub reason: String,
     pub failed_at: String,
-}
-
-impl BusMessage for AiJobFailed {
-    const EVENT_TYPE: &'static str = "AiJobFailed";
-    const TOPIC: &'static str = topics::AI_RESULT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 /// Industry, regional and seasonal trends behind the recommendations.

@@ -4,8 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::messages::BusMessage;
-
 /// Another owner's event (403).
 pub const ANAL_FORBIDDEN: &str = "ANAL_003";
 /// No event with this id is known to analytics (404).
@@ -27,14 +25,6 @@ pub struct ChannelStatsReported {
     pub calls: u64,
     /// RFC 3339 in UTC.
     pub collected_at: String,
-}
-
-impl BusMessage for ChannelStatsReported {
-    const EVENT_TYPE: &'static str = "ChannelStatsReported";
-    const TOPIC: &'static str = crate::topics::DISTRIBUTION_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 #[cfg(test)]

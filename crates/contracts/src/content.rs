@@ -4,8 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{messages::BusMessage, topics};
-
 /// The three visual styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -106,14 +104,6 @@ pub struct ImageJobRequested {
     pub requested_at: String,
 }
 
-impl BusMessage for ImageJobRequested {
-    const EVENT_TYPE: &'static str = "ImageJobRequested";
-    const TOPIC: &'static str = topics::IMAGE_JOB_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// One rendered image, stored and reachable at `url`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -141,14 +131,6 @@ pub struct ImageJobCompleted {
     pub completed_at: String,
 }
 
-impl BusMessage for ImageJobCompleted {
-    const EVENT_TYPE: &'static str = "ImageJobCompleted";
-    const TOPIC: &'static str = topics::IMAGE_RESULT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// The job could not be done; the owner may ask again.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -157,12 +139,4 @@ pub struct ImageJobFailed {
     pub event_id: String,
     pub reason: String,
     pub failed_at: String,
-}
-
-impl BusMessage for ImageJobFailed {
-    const EVENT_TYPE: &'static str = "ImageJobFailed";
-    const TOPIC: &'static str = topics::IMAGE_RESULT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }

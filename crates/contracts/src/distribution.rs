@@ -4,8 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::messages::BusMessage;
-
 /// Missing or malformed request fields: no title, no image, no channels (400).
 pub const DIST_INVALID_REQUEST: &str = "DIST_001";
 /// A channel code that is not one of the six, or a channel's settings are invalid (400).
@@ -131,14 +129,6 @@ pub struct DistributionCompleted {
     pub event_id: String,
     pub distributed_channels: Vec<DistributedChannel>,
     pub completed_at: String,
-}
-
-impl BusMessage for DistributionCompleted {
-    const EVENT_TYPE: &'static str = "DistributionCompleted";
-    const TOPIC: &'static str = crate::topics::DISTRIBUTION_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 #[cfg(test)]

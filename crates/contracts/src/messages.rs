@@ -3,9 +3,11 @@
 //! (docs/design.md §4).
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-/// A payload that can travel on the bus.
+/// A payload that can travel on the bus. Implemented by
+/// [`topics`](crate::topics) for each message it lists, so a message's
+/// `eventType` and topic are written in one place.
 pub trait BusMessage: Serialize {
     /// The `eventType` discriminator written into the flat JSON.
     const EVENT_TYPE: &'static str;
@@ -13,6 +15,18 @@ pub trait BusMessage: Serialize {
     const TOPIC: &'static str;
     /// The record key: the marketing event's id.
     fn key(&self) -> String;
+}
+
+/// Every message one topic carries, as one enum tagged by `eventType`
+/// (declared in [`topics`](crate::topics)). Consumers receive it parsed and
+/// `match` on its variants.
+pub trait TopicMessage: DeserializeOwned + std::fmt::Debug + Send + Sync + 'static {
+    /// The topic's name.
+    const TOPIC: &'static str;
+    /// The `eventType`s the topic carries: the enum's variants.
+    const EVENT_TYPES: &'static [&'static str];
+    /// This message's `eventType`.
+    fn event_type(&self) -> &'static str;
 }
 
 /// A message ready to be written to the outbox: topic, key and the flat JSON value.
@@ -59,14 +73,6 @@ pub struct EventDraftCreated {
     pub created_at: String,
 }
 
-impl BusMessage for EventDraftCreated {
-    const EVENT_TYPE: &'static str = "EventDraftCreated";
-    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
-    fn key(&self) -> String {
-        self.event_draft_id.clone()
-    }
-}
-
 /// Published on `event-topic` at final approval (seed 2, step 4).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -76,14 +82,6 @@ pub struct EventCreated {
     pub title: String,
     pub objective: String,
     pub created_at: String,
-}
-
-impl BusMessage for EventCreated {
-    const EVENT_TYPE: &'static str = "EventCreated";
-    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 /// Published on `event-topic` when an event ends: by its owner, or by the
@@ -111,22 +109,6 @@ pub struct EventScheduleChanged {
     /// `YYYY-MM-DD`, inclusive.
     pub end_date: String,
     pub changed_at: String,
-}
-
-impl BusMessage for EventScheduleChanged {
-    const EVENT_TYPE: &'static str = "EventScheduleChanged";
-    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
-impl BusMessage for EventEnded {
-    const EVENT_TYPE: &'static str = "EventEnded";
-    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 /// Published on `event-topic` when an event goes `ACTIVE` (seed 2, step 6):
@@ -167,14 +149,6 @@ pub struct EventPublished {
     pub published_at: String,
 }
 
-impl BusMessage for EventPublished {
-    const EVENT_TYPE: &'static str = "EventPublished";
-    const TOPIC: &'static str = crate::topics::EVENT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// Published on `participant-topic` when a customer's entry is stored
 /// (UFR-PART-010). Carries no personal data: no name, phone or email.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -191,14 +165,6 @@ pub struct ParticipantRegistered {
     pub registered_at: String,
 }
 
-impl BusMessage for ParticipantRegistered {
-    const EVENT_TYPE: &'static str = "ParticipantRegistered";
-    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// Published on `participant-topic` when a winner's coupon is redeemed at
 /// the counter: a measured store visit. No personal data.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -210,14 +176,6 @@ pub struct CouponRedeemed {
     /// The entry channel of the holder, when known.
     pub channel: Option<String>,
     pub redeemed_at: String,
-}
-
-impl BusMessage for CouponRedeemed {
-    const EVENT_TYPE: &'static str = "CouponRedeemed";
-    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 /// Published on `participant-topic` the first time a winner opens their
@@ -233,14 +191,6 @@ pub struct CouponClaimed {
     pub claimed_at: String,
 }
 
-impl BusMessage for CouponClaimed {
-    const EVENT_TYPE: &'static str = "CouponClaimed";
-    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
-}
-
 /// Published on `participant-topic` when a winner notice changes state
 /// (`SENT`, `DELIVERED`, `FAILED`). No personal data.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -253,14 +203,6 @@ pub struct WinnerNoticeUpdated {
     pub channel: String,
     pub status: String,
     pub at: String,
-}
-
-impl BusMessage for WinnerNoticeUpdated {
-    const EVENT_TYPE: &'static str = "WinnerNoticeUpdated";
-    const TOPIC: &'static str = crate::topics::PARTICIPANT_TOPIC;
-    fn key(&self) -> String {
-        self.event_id.clone()
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use contracts::channels::Channel;
 use platform::{
     config::{Checks, ConfigError, Secret},
-    db::Migrations,
+    db::{Migrations, PlatformTable},
     outbox::Outbox,
     resilience::{BreakerConfig, Bulkhead, CircuitBreaker, RetrySchedule},
     Deps, Module,
@@ -32,6 +32,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[PlatformTable::Outbox],
     }
 }
 

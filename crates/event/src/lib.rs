@@ -23,7 +23,7 @@ use std::{sync::Arc, time::Duration};
 
 use platform::{
     config::{Checks, ConfigError},
-    db::Migrations,
+    db::{Migrations, PlatformTable},
     outbox::Outbox,
     Deps, Module,
 };
@@ -39,6 +39,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[PlatformTable::Outbox],
     }
 }
 

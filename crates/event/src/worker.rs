@@ -10,13 +10,12 @@ use chrono::Utc;
 use contracts::{
     ai::{AiJobCompleted, AiJobFailed, AiJobStarted},
     content::{ImageJobCompleted, ImageJobFailed},
-    topics,
+    topics::{AiResultTopicMessage, ImageResultTopicMessage},
 };
 use platform::{
-    bus::{Bus, BusError, Delivery, MessageHandler, Outcome},
+    bus::{self, Bus, BusError, Consumer, Message, Outcome},
     db::StoreError,
 };
-use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
@@ -34,15 +33,10 @@ pub fn start(
     bus: &Arc<dyn Bus>,
     shutdown: CancellationToken,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, BusError> {
-    let handler: Arc<dyn MessageHandler> = Arc::new(JobResults { service });
+    let results = Arc::new(JobResults { service });
     Ok(vec![
-        bus.subscribe(
-            topics::AI_RESULT_TOPIC,
-            GROUP,
-            handler.clone(),
-            shutdown.clone(),
-        )?,
-        bus.subscribe(topics::IMAGE_RESULT_TOPIC, GROUP, handler, shutdown)?,
+        bus::consume::<AiResultTopicMessage, _>(bus, GROUP, results.clone(), shutdown.clone())?,
+        bus::consume::<ImageResultTopicMessage, _>(bus, GROUP, results, shutdown)?,
     ])
 }
 
@@ -50,59 +44,26 @@ struct JobResults {
     service: Arc<EventService>,
 }
 
-fn parse<T: DeserializeOwned>(delivery: &Delivery) -> Option<T> {
-    match serde_json::from_str(&delivery.payload) {
-        Ok(message) => Some(message),
-        Err(e) => {
-            // A record we cannot read will not get better by retrying.
-            tracing::warn!(topic = %delivery.topic, error = %e, "unreadable job result dropped");
-            None
-        }
-    }
-}
-
-fn outcome(result: Result<(), StoreError>) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Done,
-        Err(e) => Outcome::Retry(e.to_string()),
+#[async_trait]
+impl Consumer<AiResultTopicMessage> for JobResults {
+    async fn handle(&self, message: Message<AiResultTopicMessage>) -> Outcome {
+        let service = &self.service;
+        Outcome::retry_on_error(match message.body {
+            AiResultTopicMessage::AiJobStarted(m) => service.ai_job_started(&m).await,
+            AiResultTopicMessage::AiJobCompleted(m) => service.ai_job_completed(&m).await,
+            AiResultTopicMessage::AiJobFailed(m) => service.ai_job_failed(&m).await,
+        })
     }
 }
 
 #[async_trait]
-impl MessageHandler for JobResults {
-    async fn handle(&self, delivery: &Delivery) -> Outcome {
-        let event_type = serde_json::from_str::<serde_json::Value>(&delivery.payload)
-            .ok()
-            .and_then(|v| {
-                v.get("eventType")
-                    .and_then(|t| t.as_str())
-                    .map(String::from)
-            })
-            .unwrap_or_default();
+impl Consumer<ImageResultTopicMessage> for JobResults {
+    async fn handle(&self, message: Message<ImageResultTopicMessage>) -> Outcome {
         let service = &self.service;
-        match event_type.as_str() {
-            "AiJobStarted" => match parse::<AiJobStarted>(delivery) {
-                Some(m) => outcome(service.ai_job_started(&m).await),
-                None => Outcome::Done,
-            },
-            "AiJobCompleted" => match parse::<AiJobCompleted>(delivery) {
-                Some(m) => outcome(service.ai_job_completed(&m).await),
-                None => Outcome::Done,
-            },
-            "AiJobFailed" => match parse::<AiJobFailed>(delivery) {
-                Some(m) => outcome(service.ai_job_failed(&m).await),
-                None => Outcome::Done,
-            },
-            "ImageJobCompleted" => match parse::<ImageJobCompleted>(delivery) {
-                Some(m) => outcome(service.image_job_completed(&m).await),
-                None => Outcome::Done,
-            },
-            "ImageJobFailed" => match parse::<ImageJobFailed>(delivery) {
-                Some(m) => outcome(service.image_job_failed(&m).await),
-                None => Outcome::Done,
-            },
-            _ => Outcome::Done,
-        }
+        Outcome::retry_on_error(match message.body {
+            ImageResultTopicMessage::ImageJobCompleted(m) => service.image_job_completed(&m).await,
+            ImageResultTopicMessage::ImageJobFailed(m) => service.image_job_failed(&m).await,
+        })
     }
 }
 

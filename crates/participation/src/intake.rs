@@ -121,7 +121,7 @@ impl Intake {
 
 /// The answer when the service is shutting down: a 503, try again.
 fn stopped() -> RegisterError {
-    RegisterError::Store(StoreError::Other(sqlx::Error::PoolClosed))
+    RegisterError::Store(StoreError::Unavailable("the entry writers stopped".into()))
 }
 
 struct Writer {

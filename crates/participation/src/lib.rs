@@ -23,7 +23,7 @@ use std::{sync::Arc, time::Duration};
 
 use platform::{
     config::{Checks, ConfigError},
-    db::Migrations,
+    db::{Migrations, PlatformTable},
     outbox::Outbox,
     Deps, Module,
 };
@@ -39,6 +39,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[PlatformTable::Outbox, PlatformTable::Inbox],
     }
 }
 
@@ -154,9 +155,9 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
         deps.shutdown.clone(),
     );
     tasks.extend(writers);
-    tasks.push(platform::dedup::spawn_pruner(
+    tasks.push(platform::inbox::spawn_pruner(
         deps.db.clone(),
-        platform::dedup::retention(&deps.settings),
+        platform::inbox::retention(&deps.settings),
         deps.shutdown.clone(),
     ));
     let event_url = if config.event_url.is_empty() {

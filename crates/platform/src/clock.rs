@@ -43,13 +43,15 @@ impl Clock {
         contracts::schedule::korea_date(self.now())
     }
 
-    /// Moves this clock (and every clone of it) by `by`; for tests.
+    /// Moves this clock (and every clone of it) by `by`.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn advance(&self, by: Duration) {
         self.offset_ms
             .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
 
     /// Sets this clock to `at` (the offset keeps running with real time).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn set(&self, at: DateTime<Utc>) {
         let offset = (at - Utc::now()).num_milliseconds();
         self.offset_ms.store(offset, Ordering::Relaxed);

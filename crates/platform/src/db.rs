@@ -5,8 +5,10 @@
 
 use std::{path::Path, str::FromStr, time::Duration};
 
+use futures::future::BoxFuture;
 use sqlx::{
-    migrate::Migrator,
+    error::BoxDynError,
+    migrate::{Migration, MigrationSource, Migrator},
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
@@ -23,6 +25,51 @@ pub enum Db {
 pub struct Migrations {
     pub sqlite: &'static Migrator,
     pub postgres: &'static Migrator,
+    /// The platform's tables the service keeps in its database; their
+    /// migrations run after the service's own.
+    pub platform: &'static [PlatformTable],
+}
+
+/// A table the platform defines and uses, kept in each service's database
+/// that needs it: its migrations (one per backend) live in the platform, the
+/// SQL that reads and writes it in [`crate::outbox`] and [`crate::inbox`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformTable {
+    /// `outbox`: messages committed with a state change until the broker takes them.
+    Outbox,
+    /// `processed_messages`: ids of the bus messages a consumer applied.
+    Inbox,
+}
+
+// Versions far above any service's own (those count from 1), so the two
+// never collide in `_sqlx_migrations`. The DDL says `IF NOT EXISTS`: the
+// services that predate these migrations made the same tables themselves.
+static OUTBOX_SQLITE: Migrator = sqlx::migrate!("./migrations/outbox/sqlite");
+static OUTBOX_POSTGRES: Migrator = sqlx::migrate!("./migrations/outbox/postgres");
+static INBOX_SQLITE: Migrator = sqlx::migrate!("./migrations/inbox/sqlite");
+static INBOX_POSTGRES: Migrator = sqlx::migrate!("./migrations/inbox/postgres");
+
+impl PlatformTable {
+    /// The table's migrations on `db`'s backend.
+    pub fn migrations(self, db: &Db) -> &'static Migrator {
+        match (self, db) {
+            (PlatformTable::Outbox, Db::Sqlite(_)) => &OUTBOX_SQLITE,
+            (PlatformTable::Outbox, Db::Postgres(_)) => &OUTBOX_POSTGRES,
+            (PlatformTable::Inbox, Db::Sqlite(_)) => &INBOX_SQLITE,
+            (PlatformTable::Inbox, Db::Postgres(_)) => &INBOX_POSTGRES,
+        }
+    }
+}
+
+/// Migrations already in memory, for a [`Migrator`] that runs a service's
+/// and the platform's as one set (one `_sqlx_migrations` table per database).
+#[derive(Debug)]
+struct Resolved(Vec<Migration>);
+
+impl<'s> MigrationSource<'s> for Resolved {
+    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(std::future::ready(Ok(self.0)))
+    }
 }
 
 /// Runs the same code against whichever pool `$db` holds. The body is
@@ -107,11 +154,26 @@ impl Db {
         Ok(Db::Postgres(pool))
     }
 
-    /// Applies the service's pending migrations.
+    /// Applies the service's pending migrations, then those of the
+    /// platform's tables it keeps.
     pub async fn migrate(&self, service: &str, migrations: &Migrations) -> Result<(), DbError> {
-        let result = match self {
-            Db::Sqlite(pool) => migrations.sqlite.run(pool).await,
-            Db::Postgres(pool) => migrations.postgres.run(pool).await,
+        let own = match self {
+            Db::Sqlite(_) => migrations.sqlite,
+            Db::Postgres(_) => migrations.postgres,
+        };
+        let all = own
+            .iter()
+            .chain(
+                migrations
+                    .platform
+                    .iter()
+                    .flat_map(|table| table.migrations(self).iter()),
+            )
+            .cloned()
+            .collect();
+        let result = match Migrator::new(Resolved(all)).await {
+            Ok(migrator) => with_db!(self, pool => migrator.run(pool).await),
+            Err(e) => Err(e),
         };
         result.map_err(|source| DbError::Migrate {
             service: service.to_string(),
@@ -138,7 +200,8 @@ impl Db {
 }
 
 /// Creates an empty PostgreSQL database beside the one `url` names and
-/// answers its URL; tests and the benchmark isolate themselves with it.
+/// answers its URL; tests isolate themselves with it.
+#[cfg(any(test, feature = "test-support"))]
 pub async fn create_scratch_database(url: &str, prefix: &str) -> Result<String, sqlx::Error> {
     use sqlx::Connection;
     let name = format!(
@@ -158,17 +221,25 @@ pub async fn create_scratch_database(url: &str, prefix: &str) -> Result<String, 
     Ok(format!("{server}/{name}"))
 }
 
-/// The databases a store test runs on, each migrated for `service`: SQLite in
-/// `dir` always, plus a fresh PostgreSQL database when `KEM_TEST_DATABASE_URL`
-/// is set (CI drops the `kem_t_*` databases afterwards).
-pub async fn test_databases(dir: &Path, service: &str, migrations: &Migrations) -> Vec<Db> {
+/// The database URLs a store test runs on: SQLite always, plus a fresh
+/// PostgreSQL database when `KEM_TEST_DATABASE_URL` is set (CI drops the
+/// `kem_t_*` databases afterwards).
+#[cfg(any(test, feature = "test-support"))]
+pub async fn test_database_urls() -> Vec<String> {
     let mut urls = vec!["sqlite://".to_string()];
     if let Ok(url) = std::env::var("KEM_TEST_DATABASE_URL") {
         let scratch = create_scratch_database(&url, "kem_t_").await;
         urls.push(scratch.expect("scratch PostgreSQL database"));
     }
+    urls
+}
+
+/// The databases of [`test_database_urls`] (SQLite in `dir`), each migrated
+/// for `service`.
+#[cfg(any(test, feature = "test-support"))]
+pub async fn test_databases(dir: &Path, service: &str, migrations: &Migrations) -> Vec<Db> {
     let mut dbs = Vec::new();
-    for url in urls {
+    for url in test_database_urls().await {
         let db = Db::connect(&url, dir, service, 4)
             .await
             .expect("test database");
@@ -215,6 +286,11 @@ pub enum StoreError {
     /// A unique constraint refused the write; carries the constraint or column hint.
     #[error("conflict on {0}")]
     Conflict(String),
+    /// The store cannot do the work now, for a reason that passes (the
+    /// service is stopping, or the batch the work was part of failed): a 503,
+    /// try again.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Other(#[from] sqlx::Error),
 }

@@ -123,6 +123,7 @@ impl From<crate::db::StoreError> for ApiError {
     fn from(e: crate::db::StoreError) -> ApiError {
         match e {
             crate::db::StoreError::Other(e) => e.into(),
+            crate::db::StoreError::Unavailable(reason) => ApiError::unavailable(reason),
             other => ApiError::internal(other),
         }
     }

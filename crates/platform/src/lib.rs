@@ -3,6 +3,10 @@
 //! Backends are picked by URL scheme at start (`sqlite://` / `postgres://`,
 //! `memory://` / `redis://`, `memory://` / `kafka://`); services only see the
 //! [`db::Db`], [`cache::Cache`] and [`bus::Bus`] abstractions.
+//!
+//! What only tests use (scratch databases, moving the clock, reading the
+//! memory bus's log) is behind the `test-support` feature, which crates
+//! enable in their `[dev-dependencies]`; production builds leave it out.
 
 pub mod auth;
 pub mod blocking;
@@ -11,9 +15,9 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod db;
-pub mod dedup;
 pub mod http;
 pub mod ids;
+pub mod inbox;
 pub mod metrics;
 pub mod outbox;
 pub mod periodic;

@@ -27,6 +27,9 @@ pub const BUS_HANDLED: &str = "kem_bus_records_handled_total";
 pub const BUS_FAILED: &str = "kem_bus_records_failed_total";
 /// Records delivered again after a failure, by `topic` and `group`.
 pub const BUS_RETRIED: &str = "kem_bus_records_retried_total";
+/// Records a group acknowledged without using them, by `topic`, `group` and
+/// `reason` (`malformed`, `unknown_type`, `invalid_payload`, `no_message_id`).
+pub const BUS_SKIPPED: &str = "kem_bus_skipped_messages_total";
 /// Records written to the topic that the group has not handled yet.
 pub const BUS_LAG: &str = "kem_bus_consumer_lag";
 /// Times a consumer was (re)started after it could not subscribe or stopped.
@@ -39,6 +42,8 @@ pub const OUTBOX_PENDING: &str = "kem_outbox_pending";
 pub const OUTBOX_SENT: &str = "kem_outbox_sent_total";
 /// Age in seconds of the oldest unacknowledged outbox row (0 when none), by `service`.
 pub const OUTBOX_OLDEST_AGE: &str = "kem_outbox_oldest_age_seconds";
+/// The most times the broker refused a waiting outbox row (0 when none), by `service`.
+pub const OUTBOX_MAX_ATTEMPTS: &str = "kem_outbox_max_attempts";
 /// Circuit breaker state by `breaker`: 0 closed, 1 open, 2 half-open.
 pub const BREAKER_STATE: &str = "kem_breaker_state";
 /// Entries stored per transaction by the participation entry writers.

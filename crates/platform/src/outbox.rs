@@ -1,5 +1,7 @@
 //! Transactional outbox. A service writes its bus messages into its own
-//! `outbox` table in the same transaction as the state change
+//! `outbox` table (defined by the platform's migrations, see
+//! [`PlatformTable::Outbox`](crate::db::PlatformTable::Outbox)) in the same
+//! transaction as the state change
 //! ([`outbox_insert!`](crate::outbox_insert)); after the commit
 //! [`Outbox::send`] publishes them at once, and a relay task re-sends whatever
 //! is still there (broker down, process crash) until the broker takes it.
@@ -71,6 +73,17 @@ const RELAY_GRACE: Duration = Duration::from_secs(3);
 /// slow every request down by the publish timeout.
 const BROKER_DOWN_BACKOFF_MS: i64 = 5_000;
 const RELAY_BATCH: i64 = 500;
+
+/// What is waiting in an outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    /// Rows the broker has not acknowledged.
+    pub rows: i64,
+    /// Age of the oldest of them (zero when none).
+    pub oldest_age: Duration,
+    /// The most sends the broker refused of any of them (zero when none).
+    pub max_attempts: i32,
+}
 
 /// One service's outbox: immediate send after commit plus the relay.
 #[derive(Clone)]
@@ -180,6 +193,7 @@ impl Outbox {
         let mut sent = 0;
         for (message_id, topic, key, payload) in rows {
             if !self.publish(&message_id, &topic, &key, &payload).await {
+                self.refused(&message_id).await;
                 break;
             }
             sent += 1;
@@ -190,22 +204,46 @@ impl Outbox {
         Ok(sent)
     }
 
+    /// Counts a send of `message_id` the broker refused. The relay stops at
+    /// the first refusal (order matters), so the row that keeps the most
+    /// attempts is the one holding the others back: a broker that is down,
+    /// or a message it will never take.
+    async fn refused(&self, message_id: &str) {
+        let counted = with_db!(&self.db, pool => {
+            sqlx::query("UPDATE outbox SET attempts = attempts + 1 WHERE message_id = $1")
+                .bind(message_id)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        });
+        if let Err(e) = counted {
+            tracing::warn!(error = %e, "refused outbox send not counted");
+        }
+    }
+
     /// Messages not yet acknowledged by the broker.
+    #[cfg(any(test, feature = "test-support"))]
     pub async fn pending(&self) -> Result<i64, sqlx::Error> {
         with_db!(&self.db, pool => {
             sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(pool).await
         })
     }
 
-    /// Rows waiting and the age of the oldest one (zero when none).
-    pub async fn backlog(&self) -> Result<(i64, Duration), sqlx::Error> {
-        let (count, oldest): (i64, Option<chrono::DateTime<Utc>>) = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox").fetch_one(pool).await
+    /// What is waiting in the outbox.
+    pub async fn backlog(&self) -> Result<Backlog, sqlx::Error> {
+        let (rows, oldest, max_attempts): (i64, Option<chrono::DateTime<Utc>>, Option<i32>) = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT COUNT(*), MIN(created_at), MAX(attempts) FROM outbox")
+                .fetch_one(pool)
+                .await
         })?;
-        let age = oldest
+        let oldest_age = oldest
             .and_then(|at| (Utc::now() - at).to_std().ok())
             .unwrap_or_default();
-        Ok((count, age))
+        Ok(Backlog {
+            rows,
+            oldest_age,
+            max_attempts: max_attempts.unwrap_or(0),
+        })
     }
 
     async fn relay(self, service: &'static str, interval: Duration, shutdown: CancellationToken) {
@@ -218,11 +256,13 @@ impl Outbox {
                 tracing::warn!(error = %e, "outbox relay could not read the outbox");
             }
             match self.backlog().await {
-                Ok((rows, age)) => {
+                Ok(backlog) => {
                     metrics::gauge!(crate::metrics::OUTBOX_PENDING, "service" => service)
-                        .set(rows as f64);
+                        .set(backlog.rows as f64);
                     metrics::gauge!(crate::metrics::OUTBOX_OLDEST_AGE, "service" => service)
-                        .set(age.as_secs_f64());
+                        .set(backlog.oldest_age.as_secs_f64());
+                    metrics::gauge!(crate::metrics::OUTBOX_MAX_ATTEMPTS, "service" => service)
+                        .set(f64::from(backlog.max_attempts));
                 }
                 Err(e) => tracing::warn!(error = %e, "outbox backlog not measured"),
             }

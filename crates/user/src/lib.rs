@@ -20,6 +20,7 @@ pub fn migrations() -> Migrations {
     Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
+        platform: &[],
     }
 }
 

@@ -2,16 +2,12 @@
 //! a chosen provider, and collects what it publishes.
 #![allow(dead_code)]
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use ai::{provider::Provider, service::AiService, store::AiStore, AiConfig};
-use async_trait::async_trait;
 use contracts::{ai::AiJobRequested, messages::Envelope, topics};
 use platform::{
-    bus::{Bus, Delivery, MessageHandler, Outcome, PrefixedGroups},
+    bus::{Bus, PrefixedGroups, Recorder as Collector},
     cache::Cache,
     db::Db,
     outbox::Outbox,
@@ -88,14 +84,7 @@ pub async fn start(
         stop.clone(),
     );
     ai::worker::start(service.clone(), &bus, stop.clone()).expect("consumer");
-    let results = Arc::new(Collector::default());
-    bus.subscribe(
-        topics::AI_RESULT_TOPIC,
-        &unique("collect-"),
-        results.clone(),
-        stop.clone(),
-    )
-    .expect("collector");
+    let results = Collector::listen(&bus, topics::AI_RESULT_TOPIC);
     Running {
         service,
         bus,
@@ -129,43 +118,30 @@ pub async fn publish(bus: &Arc<dyn Bus>, request: &AiJobRequested) {
         .expect("publish");
 }
 
-/// Keeps every delivery.
-#[derive(Default)]
-pub struct Collector {
-    pub seen: Mutex<Vec<Delivery>>,
-}
-
-#[async_trait]
-impl MessageHandler for Collector {
-    async fn handle(&self, delivery: &Delivery) -> Outcome {
-        self.seen.lock().expect("lock").push(delivery.clone());
-        Outcome::Done
-    }
-}
-
-impl Collector {
+/// What the ai service published about an event.
+pub trait Results {
     /// Messages about `event_id`, as JSON.
-    pub fn about(&self, event_id: &str) -> Vec<Value> {
-        self.seen
-            .lock()
-            .expect("lock")
-            .iter()
-            .filter(|d| d.key == event_id)
-            .map(|d| serde_json::from_str(&d.payload).expect("json"))
-            .collect()
+    fn about(&self, event_id: &str) -> Vec<Value>;
+    /// Waits (up to 30 s, a Kafka group takes a while to join) until a
+    /// message of `event_type` about `event_id` arrives; answers all about it.
+    async fn wait_for(&self, event_id: &str, event_type: &str) -> Vec<Value>;
+}
+
+impl Results for Collector {
+    fn about(&self, event_id: &str) -> Vec<Value> {
+        self.with_key(event_id)
     }
 
-    /// Waits (up to 30 s, a Kafka group takes a while to join) until a message
-    /// of `event_type` about `event_id` arrives; answers all about it.
-    pub async fn wait_for(&self, event_id: &str, event_type: &str) -> Vec<Value> {
-        for _ in 0..300 {
-            let seen = self.about(event_id);
-            if seen.iter().any(|m| m["eventType"] == event_type) {
-                return seen;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+    async fn wait_for(&self, event_id: &str, event_type: &str) -> Vec<Value> {
+        let seen = self
+            .wait_for_key(event_id, |seen| {
+                seen.iter().any(|m| m["eventType"] == event_type)
+            })
+            .await;
+        if !seen.iter().any(|m| m["eventType"] == event_type) {
+            panic!("no {event_type} for {event_id}: {seen:?}");
         }
-        panic!("no {event_type} for {event_id}: {:?}", self.about(event_id));
+        seen
     }
 }
 

@@ -97,13 +97,8 @@ impl AnalyticsStore {
         }
         let changed = with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
-            let mut record = sqlx::QueryBuilder::new(
-                "INSERT INTO processed_messages (message_id, processed_at) ",
-            );
-            record.push_values(&candidates, |mut row, (id, _)| {
-                row.push_bind(id.as_str()).push_bind(now);
-            });
-            record.push(" ON CONFLICT (message_id) DO NOTHING RETURNING message_id");
+            let mut record =
+                platform::inbox::insert_many(candidates.iter().map(|(id, _)| id.as_str()), now);
             let fresh: HashSet<String> = record
                 .build_query_scalar::<String>()
                 .fetch_all(&mut *tx)

@@ -18,6 +18,7 @@ mod event_clock_api;
 mod events_api;
 mod fair_entries_api;
 mod metrics_api;
+mod migrations_upgrade;
 mod notices_api;
 mod ops_api;
 mod participation_api;

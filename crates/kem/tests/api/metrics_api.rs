@@ -274,3 +274,52 @@ async fn a_consumer_that_dies_makes_readyz_503_naming_it_until_it_is_restarted()
         "the record came again"
     );
 }
+
+#[tokio::test]
+async fn records_consumers_cannot_use_are_counted_as_skipped_and_do_not_stall_the_topic() {
+    let t = spawn().await;
+    let labels = |reason: &'static str| {
+        [
+            ("topic", topics::EVENT_TOPIC),
+            ("group", "participation"),
+            ("reason", reason),
+        ]
+    };
+    let before = scrape(&t).await;
+    let key = unique("evt-");
+    for payload in [
+        "not json",
+        r#"{"eventType":"EventRenamed","eventId":"x"}"#,
+        r#"{"eventType":"EventEnded","eventId":1}"#,
+    ] {
+        t.app
+            .bus
+            .publish(topics::EVENT_TOPIC, &key, payload)
+            .await
+            .expect("publish");
+    }
+    // A good record behind them still arrives: the event becomes ACTIVE.
+    active_event(&t).await;
+    let mut after = scrape(&t).await;
+    for _ in 0..300 {
+        let moved = ["malformed", "unknown_type", "invalid_payload"]
+            .iter()
+            .all(|r| {
+                total(&after, "kem_bus_skipped_messages_total", &labels(r))
+                    > total(&before, "kem_bus_skipped_messages_total", &labels(r))
+            });
+        if moved {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        after = scrape(&t).await;
+    }
+    for reason in ["malformed", "unknown_type", "invalid_payload"] {
+        assert!(
+            total(&after, "kem_bus_skipped_messages_total", &labels(reason))
+                > total(&before, "kem_bus_skipped_messages_total", &labels(reason)),
+            "{reason} not counted: {:?}",
+            series(&after, "kem_bus_skipped_messages_total")
+        );
+    }
+}

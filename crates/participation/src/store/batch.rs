@@ -178,10 +178,12 @@ impl ParticipationStore {
     }
 }
 
-/// A 503 for one entrant of a failed batch (sqlx errors cannot be cloned).
+/// A 503 for one entrant of a failed batch (the batch's error cannot be
+/// cloned for each of them).
 fn unavailable(cause: &RegisterError) -> RegisterError {
-    let io = std::io::Error::other(format!("entry batch failed: {cause}"));
-    RegisterError::Store(StoreError::Other(sqlx::Error::Io(io)))
+    RegisterError::Store(StoreError::Unavailable(format!(
+        "entry batch failed: {cause}"
+    )))
 }
 
 /// Why an event in `status` with these dates takes no entry at `now`, if so.

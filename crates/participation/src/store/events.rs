@@ -82,17 +82,7 @@ impl ParticipationStore {
     ) -> Result<bool, StoreError> {
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
-            let fresh = sqlx::query(
-                "INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) \
-                 ON CONFLICT (message_id) DO NOTHING",
-            )
-            .bind(message_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if !fresh {
+            if !platform::inbox_insert!(&mut *tx, message_id, now).await? {
                 return Ok(false);
             }
             let event_id = match fact {

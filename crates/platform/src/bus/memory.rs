@@ -60,7 +60,8 @@ impl MemoryBus {
         state.topics.get(topic).map_or(0, |t| t.records.len())
     }
 
-    /// Every record published on `topic` so far (for tests and diagnostics).
+    /// Every record published on `topic` so far.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn records(&self, topic: &str) -> Vec<Delivery> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state

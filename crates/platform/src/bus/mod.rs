@@ -1,10 +1,16 @@
 //! The message bus: `memory://` (in-process, consumer groups, at-least-once)
 //! or `kafka://host:port` (rdkafka). Producers go through the
-//! [`outbox`](crate::outbox); consumers implement [`MessageHandler`] and must
-//! be idempotent by `messageId`, since delivery is at-least-once.
+//! [`outbox`](crate::outbox); services' consumers implement [`Consumer`] for
+//! their topic's message enum and start with [`consume`], which parses each
+//! record once (the untyped [`MessageHandler`] underneath is what backends
+//! drive). Consumers must be idempotent by `messageId`, since delivery is
+//! at-least-once.
 
+mod consume;
 mod kafka;
 mod memory;
+#[cfg(any(test, feature = "test-support"))]
+mod recorder;
 mod supervise;
 
 use std::{sync::Arc, time::Duration};
@@ -12,8 +18,11 @@ use std::{sync::Arc, time::Duration};
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+pub use consume::{consume, decode, skipped, Consumer, Message, Skip};
 pub use kafka::KafkaBus;
 pub use memory::MemoryBus;
+#[cfg(any(test, feature = "test-support"))]
+pub use recorder::Recorder;
 pub use supervise::{ConsumerState, Consumers, Supervised};
 
 /// Bus failures.

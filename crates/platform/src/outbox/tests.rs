@@ -46,14 +46,14 @@ impl Bus for SwitchableBroker {
     }
 }
 
+/// A database with only the platform's outbox: what a service gets that
+/// names `PlatformTable::Outbox` and has no copy of the table of its own.
 async fn sqlite_with_outbox(dir: &std::path::Path) -> Db {
     let db = Db::connect("sqlite://", dir, "outbox_test", 2)
         .await
         .expect("db");
-    with_db!(&db, pool => sqlx::query(
-        "CREATE TABLE outbox (message_id TEXT PRIMARY KEY, topic TEXT NOT NULL, msg_key TEXT NOT NULL, \
-         payload TEXT NOT NULL, created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)"
-    ).execute(pool).await.map(|_| ())).expect("ddl");
+    let migrator = crate::db::PlatformTable::Outbox.migrations(&db);
+    with_db!(&db, pool => migrator.run(pool).await).expect("outbox migrations");
     db
 }
 
@@ -144,5 +144,49 @@ async fn an_immediate_send_removes_the_row_and_the_relay_sends_nothing_twice() {
     assert_eq!(wait_pending(&outbox, 0).await, 0);
     assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 0);
     assert_eq!(broker.received.lock().expect("lock").len(), 3);
+    stop.cancel();
+}
+
+#[tokio::test]
+async fn refused_sends_are_counted_on_the_row_that_waits() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = sqlite_with_outbox(dir.path()).await;
+    let broker = Arc::new(SwitchableBroker::default());
+    let stop = CancellationToken::new();
+    let (outbox, _tasks) = Outbox::start(
+        "test",
+        db.clone(),
+        broker.clone(),
+        Duration::from_secs(3600),
+        stop.clone(),
+    );
+    broker.down.store(true, Ordering::SeqCst);
+    let envs: Vec<Envelope> = (0..2).map(envelope).collect();
+    for env in &envs {
+        commit(&db, env).await;
+    }
+    let before = outbox.backlog().await.expect("backlog");
+    assert_eq!((before.rows, before.max_attempts), (2, 0));
+    for _ in 0..3 {
+        assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 0);
+    }
+    let refused = outbox.backlog().await.expect("backlog");
+    assert_eq!((refused.rows, refused.max_attempts), (2, 3));
+    let attempts: Vec<i64> = with_db!(&db, pool => {
+        sqlx::query_scalar("SELECT attempts FROM outbox ORDER BY created_at, message_id")
+            .fetch_all(pool)
+            .await
+    })
+    .expect("attempts");
+    assert_eq!(
+        attempts.iter().sum::<i64>(),
+        3,
+        "only the head of the queue was tried"
+    );
+
+    broker.down.store(false, Ordering::SeqCst);
+    assert_eq!(outbox.relay_once(Duration::ZERO).await.expect("relay"), 2);
+    assert_eq!(wait_pending(&outbox, 0).await, 0);
+    assert_eq!(outbox.backlog().await.expect("backlog").max_attempts, 0);
     stop.cancel();
 }

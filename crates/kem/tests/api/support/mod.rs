@@ -7,18 +7,11 @@
 
 pub mod journey;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::sync::Arc;
 
-use async_trait::async_trait;
-use platform::{
-    bus::{Delivery, MessageHandler, Outcome},
-    config::{Secret, Settings},
-};
+pub use platform::bus::Recorder as Collector;
+use platform::config::{Secret, Settings};
 use serde_json::{json, Value};
-use tokio_util::sync::CancellationToken;
 
 pub struct TestApp {
     pub app: kem::App,
@@ -285,17 +278,7 @@ impl TestApp {
 
     /// Collects every message of `topic` through a fresh consumer group.
     pub fn listen(&self, topic: &str) -> Arc<Collector> {
-        let collector = Arc::new(Collector::default());
-        self.app
-            .bus
-            .subscribe(
-                topic,
-                &unique("test-"),
-                collector.clone(),
-                CancellationToken::new(),
-            )
-            .expect("subscribe");
-        collector
+        Collector::listen(&self.app.bus, topic)
     }
 }
 
@@ -312,44 +295,4 @@ pub fn registration(email: &str, phone: &str) -> Value {
 pub fn seed_body(user_id: i64) -> Value {
     json!({"userId": user_id, "objective": "신규 고객 유치", "storeName": "맛있는집",
            "industry": "음식점", "address": "서울시 강남구"})
-}
-
-/// Keeps every delivery it is handed.
-#[derive(Default)]
-pub struct Collector {
-    pub seen: Mutex<Vec<Delivery>>,
-}
-
-#[async_trait]
-impl MessageHandler for Collector {
-    async fn handle(&self, delivery: &Delivery) -> Outcome {
-        self.seen.lock().expect("lock").push(delivery.clone());
-        Outcome::Done
-    }
-}
-
-impl Collector {
-    /// Payloads (as JSON) of the records with `key` seen so far.
-    pub fn with_key(&self, key: &str) -> Vec<Value> {
-        self.seen
-            .lock()
-            .expect("lock")
-            .iter()
-            .filter(|d| d.key == key)
-            .map(|d| serde_json::from_str(&d.payload).expect("json payload"))
-            .collect()
-    }
-
-    /// Waits (up to 30 s: a Kafka consumer group takes a while to join) until
-    /// `pred` holds for the messages with `key`, and answers them.
-    pub async fn wait_for_key(&self, key: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        for _ in 0..300 {
-            let found = self.with_key(key);
-            if pred(&found) {
-                return found;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        self.with_key(key)
-    }
 }

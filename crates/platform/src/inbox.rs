@@ -1,6 +1,8 @@
-//! Forgetting old entries of `processed_messages`, the ids of bus messages a
-//! consumer has applied (each consumer skips an id it has seen, since the bus
-//! delivers at least once).
+//! The inbox: `processed_messages`, the ids of the bus messages a consumer
+//! has applied. The bus delivers at least once, so a consumer records a
+//! message's id in the same transaction as its effect ([`inbox_insert!`](crate::inbox_insert),
+//! [`insert_many`]) and skips an id it has seen. The table is defined by the
+//! platform's migrations ([`PlatformTable::Inbox`](crate::db::PlatformTable::Inbox)).
 //!
 //! An id only needs remembering while the broker could deliver its message
 //! again, i.e. for the broker's retention (Kafka's default is 7 days). Kept
@@ -14,6 +16,54 @@ use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
 use crate::{db::Db, with_db};
+
+/// The statement [`inbox_insert!`](crate::inbox_insert) runs, as a literal
+/// for `concat!`: a store that applies a message in one statement (a CTE)
+/// builds it around this. Binds `$1` the message id, `$2` the time; inserts
+/// nothing when the id was recorded before.
+#[macro_export]
+macro_rules! inbox_insert_sql {
+    () => {
+        "INSERT INTO processed_messages (message_id, processed_at) VALUES ($1, $2) \
+         ON CONFLICT (message_id) DO NOTHING"
+    };
+}
+
+/// Records `$message_id` as applied at `$at` on `$conn` (the transaction
+/// that applies it). Evaluates to a future of `Result<bool, sqlx::Error>`:
+/// `true` when the id is new, `false` when it was applied before and the
+/// caller must change nothing.
+#[macro_export]
+macro_rules! inbox_insert {
+    ($conn:expr, $message_id:expr, $at:expr) => {
+        async {
+            sqlx::query($crate::inbox_insert_sql!())
+                .bind($message_id)
+                .bind($at)
+                .execute($conn)
+                .await
+                .map(|done| done.rows_affected() == 1)
+        }
+    };
+}
+
+/// The INSERT that records several message ids at once, answering (with
+/// `build_query_scalar::<String>()`) the ids that were new.
+pub fn insert_many<'a, DB, I>(message_ids: I, at: DateTime<Utc>) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    I: IntoIterator<Item = &'a str>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut insert =
+        sqlx::QueryBuilder::new("INSERT INTO processed_messages (message_id, processed_at) ");
+    insert.push_values(message_ids, |mut row, id| {
+        row.push_bind(id).push_bind(at);
+    });
+    insert.push(" ON CONFLICT (message_id) DO NOTHING RETURNING message_id");
+    insert
+}
 
 const PRUNE_BATCH: i64 = 5_000;
 const PRUNE_INTERVAL: Duration = Duration::from_secs(3_600);
