@@ -200,7 +200,11 @@ fn every_industry_objective_and_month_validates() {
 
 #[test]
 fn plans_not_about_newcomers_never_speak_of_them() {
-    for objective in [Objective::Revisit, Objective::Sales, Objective::Awareness] {
+    for objective in [
+        Objective::Revisit,
+        Objective::SalesIncrease,
+        Objective::Awareness,
+    ] {
         for industry in ["카페", "음식점", "미용실", "학원", "베이커리", "꽃집"] {
             let i = input(objective, industry, "서울시 마포구", (2026, 12, 1));
             for plan in plans_for(&i) {
