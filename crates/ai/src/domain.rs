@@ -115,6 +115,12 @@ pub fn validate_recommendations(plans: &[Recommendation]) -> Result<(), String> 
         if let Some((name, _)) = texts.iter().find(|(_, v)| v.trim().is_empty()) {
             return Err(at(&format!("{name} is blank")));
         }
+        if plan.customer_copy.text.trim().is_empty() {
+            return Err(at("customerCopy.text is blank"));
+        }
+        if plan.customer_copy.text.contains(plan.description.trim()) {
+            return Err(at("customerCopy.text must not repeat the description"));
+        }
         if plan.promotion_channels.is_empty()
             || plan
                 .promotion_channels

@@ -27,7 +27,9 @@ fn example_shape() -> serde_json::Value {
         "promotionChannels": ["INSTAGRAM", "KAKAO"],
         "estimatedCost": {"min": 200000, "max": 300000,
                           "breakdown": [{"item": "항목", "amount": 300000}]},
-        "expectedMetrics": {"newCustomers": 50, "revenueIncrease": 8.5, "roi": 150.0}
+        "expectedMetrics": {"newCustomers": 50, "revenueIncrease": 8.5, "roi": 150.0},
+        "customerCopy": {"text": "고객에게 보여 줄 홍보 문구 (1~2문장)",
+                         "hashtags": ["매장명", "업종", "이벤트"]}
     })
 }
 
@@ -49,7 +51,12 @@ pub fn request(input: &JobInput, trends: &TrendAnalysis) -> String {
          저비용은 INSTAGRAM·NAVER·KAKAO만 사용합니다.\n\
          4. 비용은 원 단위 정수이고 0 < min ≤ max이며, breakdown 금액의 합은 min 이상 max 이하입니다.\n\
          5. startDate는 시작 가능일 이후, endDate는 startDate 이후의 YYYY-MM-DD 날짜입니다.\n\
-         6. revenueIncrease와 roi는 퍼센트 숫자입니다.",
+         6. revenueIncrease와 roi는 퍼센트 숫자입니다.\n\
+         7. description은 점주에게 보여 줄 기획 근거이고, customerCopy.text는 고객이 SNS·블로그에서 읽을 \
+         짧은 홍보 문구입니다. customerCopy에는 기획 근거, 트렌드 분석, 광고 채널 계획을 넣지 않습니다. \
+         hashtags는 # 없이 띄어쓰기 없는 단어입니다.\n\
+         8. 모든 문구는 목적({objective})에 맞게 씁니다. 목적이 신규 고객 유치가 아니면 '신규 고객'이나 \
+         '첫 방문'을 말하지 않습니다.",
         store = input.store_name,
         industry = input.industry,
         address = input.address,

@@ -31,16 +31,26 @@ fn main() {
     // One warm-up run parses the fonts, as a running server has already done.
     let warm = runtime
         .block_on(content::service::render_all(
-            &text, "카페", &styles, &platforms,
+            &text,
+            "카페",
+            &Default::default(),
+            &styles,
+            &platforms,
         ))
         .expect("render");
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let started = Instant::now();
         runtime.block_on(async {
-            let rendered = content::service::render_all(&text, "카페", &styles, &platforms)
-                .await
-                .expect("render");
+            let rendered = content::service::render_all(
+                &text,
+                "카페",
+                &Default::default(),
+                &styles,
+                &platforms,
+            )
+            .await
+            .expect("render");
             for (i, image) in rendered.into_iter().enumerate() {
                 images
                     .put(&format!("bench-{i}.{}", image.extension), image.data)

@@ -11,12 +11,15 @@ pub mod fonts;
 pub mod http;
 pub mod layout;
 pub mod objects;
+pub mod photos;
 pub mod render;
 pub mod service;
 pub mod store;
 pub mod style;
 pub mod worker;
 
+/// The image codecs of the owner's photos, for callers that check them.
+pub use image;
 /// The PNG codec the images are encoded with, for callers that check them.
 pub use png;
 

@@ -136,13 +136,34 @@ fn escape(text: &str) -> String {
 
 /// The full SVG document of one image.
 pub fn svg(text: &ImageText, industry: &str, style: ImageStyle, platform: ImagePlatform) -> String {
+    svg_over(text, industry, style, platform, None)
+}
+
+/// The SVG document, its background art at `backdrop_opacity` when a photo
+/// lies under it (the photo shows through; the words stay legible).
+fn svg_over(
+    text: &ImageText,
+    industry: &str,
+    style: ImageStyle,
+    platform: ImagePlatform,
+    backdrop_opacity: Option<f32>,
+) -> String {
     let comp = compose(text, style, platform);
     let (w, h) = (comp.width as f32, comp.height as f32);
     let colours = style::palette(style, industry);
     let mut svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">"#
     );
-    svg.push_str(&style::background(style, industry, w, h));
+    match backdrop_opacity {
+        Some(opacity) => {
+            let _ = write!(
+                svg,
+                r#"<g opacity="{opacity:.2}">{}</g>"#,
+                style::background(style, industry, w, h)
+            );
+        }
+        None => svg.push_str(&style::background(style, industry, w, h)),
+    }
     let p = comp.pill;
     let radius = if style == ImageStyle::Simple {
         p.h * 0.18
@@ -201,6 +222,22 @@ pub fn svg(text: &ImageText, industry: &str, style: ImageStyle, platform: ImageP
     svg
 }
 
+/// The owner's photos, decoded once per job and shared by its images.
+#[derive(Debug, Clone, Default)]
+pub struct Photos {
+    /// The product or store photo: the picture under every style's art.
+    pub product: Option<std::sync::Arc<image::RgbaImage>>,
+    /// The store's logo, drawn in the top corner.
+    pub logo: Option<std::sync::Arc<image::RgbaImage>>,
+}
+
+/// How much of the style's background covers a product photo: enough for
+/// the words to stay legible, little enough for the photo to be seen.
+const BACKDROP_OVER_PHOTO: f32 = 0.55;
+/// The logo's box: this share of the shorter side, this far from the edges.
+const LOGO_SHARE: f32 = 0.16;
+const LOGO_MARGIN_SHARE: f32 = 0.035;
+
 /// Renders one image: SVG → pixels → PNG (RGB, no alpha: the canvas is opaque).
 pub fn render(
     text: &ImageText,
@@ -208,9 +245,40 @@ pub fn render(
     style: ImageStyle,
     platform: ImagePlatform,
 ) -> Result<Rendered, RenderError> {
-    let document = svg(text, industry, style, platform);
+    render_with(text, industry, &Photos::default(), style, platform)
+}
+
+/// [`render`] with the owner's photos: the product photo fills the canvas
+/// under the style's art, the logo sits in the top right corner.
+pub fn render_with(
+    text: &ImageText,
+    industry: &str,
+    photos: &Photos,
+    style: ImageStyle,
+    platform: ImagePlatform,
+) -> Result<Rendered, RenderError> {
     let (width, height) = platform.size();
-    let pixmap = rasterise(&document, width, height)?;
+    let backdrop = photos.product.as_ref().map(|_| BACKDROP_OVER_PHOTO);
+    let document = svg_over(text, industry, style, platform, backdrop);
+    let mut pixmap =
+        tiny_skia::Pixmap::new(width, height).ok_or(RenderError::Canvas(width, height))?;
+    if let Some(photo) = &photos.product {
+        let cover = cover(photo, width, height);
+        draw(&mut pixmap, &cover, 0, 0);
+    }
+    rasterise_onto(&document, &mut pixmap)?;
+    if let Some(logo) = &photos.logo {
+        let side = (width.min(height) as f32 * LOGO_SHARE).round() as u32;
+        let margin = (width.min(height) as f32 * LOGO_MARGIN_SHARE).round() as i32;
+        let fitted = image::imageops::resize(
+            logo.as_ref(),
+            fit(logo.width(), logo.height(), side).0,
+            fit(logo.width(), logo.height(), side).1,
+            image::imageops::FilterType::Triangle,
+        );
+        let x = width as i32 - margin - fitted.width() as i32;
+        draw(&mut pixmap, &fitted, x, margin);
+    }
     let data = encode_png(&pixmap)?;
     Ok(Rendered {
         style,
@@ -223,12 +291,65 @@ pub fn render(
     })
 }
 
+/// `(w, h)` scaled to fit a `side`×`side` box, aspect kept.
+fn fit(w: u32, h: u32, side: u32) -> (u32, u32) {
+    let scale = side as f32 / w.max(h).max(1) as f32;
+    (
+        ((w as f32 * scale).round() as u32).max(1),
+        ((h as f32 * scale).round() as u32).max(1),
+    )
+}
+
+/// The photo scaled to cover `width`×`height` and cropped to it, centred.
+fn cover(photo: &image::RgbaImage, width: u32, height: u32) -> image::RgbaImage {
+    let scale = (width as f32 / photo.width().max(1) as f32)
+        .max(height as f32 / photo.height().max(1) as f32);
+    let w = ((photo.width() as f32 * scale).ceil() as u32).max(width);
+    let h = ((photo.height() as f32 * scale).ceil() as u32).max(height);
+    let scaled = image::imageops::resize(photo, w, h, image::imageops::FilterType::Triangle);
+    image::imageops::crop_imm(&scaled, (w - width) / 2, (h - height) / 2, width, height).to_image()
+}
+
+/// Draws an RGBA picture onto the canvas at `(x, y)`, alpha blended.
+fn draw(canvas: &mut tiny_skia::Pixmap, picture: &image::RgbaImage, x: i32, y: i32) {
+    let Some(mut layer) = tiny_skia::Pixmap::new(picture.width(), picture.height()) else {
+        return;
+    };
+    // tiny-skia holds premultiplied colour.
+    for (dst, src) in layer.data_mut().chunks_exact_mut(4).zip(picture.pixels()) {
+        let a = u16::from(src[3]);
+        let premultiply = |c: u8| ((u16::from(c) * a + 127) / 255) as u8;
+        dst.copy_from_slice(&[
+            premultiply(src[0]),
+            premultiply(src[1]),
+            premultiply(src[2]),
+            src[3],
+        ]);
+    }
+    canvas.draw_pixmap(
+        x,
+        y,
+        layer.as_ref(),
+        &tiny_skia::PixmapPaint::default(),
+        tiny_skia::Transform::identity(),
+        None,
+    );
+}
+
 /// Rasterises an SVG document with the embedded fonts only.
 pub fn rasterise(
     document: &str,
     width: u32,
     height: u32,
 ) -> Result<tiny_skia::Pixmap, RenderError> {
+    let mut pixmap =
+        tiny_skia::Pixmap::new(width, height).ok_or(RenderError::Canvas(width, height))?;
+    rasterise_onto(document, &mut pixmap)?;
+    Ok(pixmap)
+}
+
+/// Draws an SVG document over what the canvas holds.
+fn rasterise_onto(document: &str, pixmap: &mut tiny_skia::Pixmap) -> Result<(), RenderError> {
     let fonts = Fonts::get();
     let options = usvg::Options {
         fontdb: fonts.database(),
@@ -236,10 +357,8 @@ pub fn rasterise(
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(document, &options)?;
-    let mut pixmap =
-        tiny_skia::Pixmap::new(width, height).ok_or(RenderError::Canvas(width, height))?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    Ok(pixmap)
+    Ok(())
 }
 
 fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, RenderError> {

@@ -14,8 +14,11 @@ use contracts::{
 };
 use platform::{db::StoreError, outbox::Outbox};
 
+use contracts::content::StoredPhoto;
+
 use crate::{
-    objects::{ImageStore, ObjectError},
+    objects::{self, ImageStore, ObjectError},
+    photos::{self, PhotoError, PhotoKind},
     render::{self, RenderError, Rendered},
     store::{ContentStore, Finished, ImageRecord, JobStatus},
 };
@@ -31,6 +34,15 @@ pub enum Handled {
     AlreadyDone,
     /// Older than `max_job_age_secs`: its requester has given up on it.
     Stale,
+}
+
+/// Why a photo was not stored.
+#[derive(Debug)]
+pub enum PhotoFailure {
+    /// The file itself: too big, not an image, a type we do not take.
+    Refused(PhotoError),
+    /// The image store failed.
+    Storage(ObjectError),
 }
 
 /// The content service's use cases.
@@ -59,6 +71,67 @@ impl ContentService {
         }
     }
 
+    /// Checks, cleans and stores an owner's photo under a fresh key.
+    pub async fn store_photo(
+        &self,
+        bytes: Vec<u8>,
+        kind: PhotoKind,
+    ) -> Result<StoredPhoto, PhotoFailure> {
+        let processed =
+            platform::blocking::spawn_blocking_in_span(move || photos::process(&bytes, kind))
+                .await
+                .map_err(|e| PhotoFailure::Refused(PhotoError::Encode(e.to_string())))?
+                .map_err(PhotoFailure::Refused)?;
+        let key = format!(
+            "{}.{}",
+            platform::ids::new_id(&format!("photo-{}", kind.code())),
+            processed.extension
+        );
+        self.images
+            .put(&key, processed.data)
+            .await
+            .map_err(PhotoFailure::Storage)?;
+        tracing::info!(key, kind = kind.code(), "photo stored");
+        Ok(StoredPhoto {
+            url: self.images.url(&key),
+            key,
+            width: processed.width,
+            height: processed.height,
+            content_type: processed.content_type.to_string(),
+        })
+    }
+
+    /// The owner's photos of a job, decoded; a missing or unreadable one is
+    /// left out (the posters are made without it) rather than failing the job.
+    async fn job_photos(&self, job: &ImageJobRequested) -> render::Photos {
+        let mut photos = render::Photos::default();
+        for photo in &job.photos {
+            if !objects::valid_key(&photo.key) {
+                continue;
+            }
+            let bytes = match self.images.get(&photo.key).await {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!(key = %photo.key, error = %e, "photo not readable; images made without it");
+                    continue;
+                }
+            };
+            let decoded =
+                platform::blocking::spawn_blocking_in_span(move || photos::decode_stored(&bytes))
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(std::sync::Arc::new);
+            match PhotoKind::parse(&photo.kind) {
+                Some(PhotoKind::Product) => photos.product = decoded,
+                Some(PhotoKind::Logo) => photos.logo = decoded,
+                None => {}
+            }
+        }
+        photos
+    }
+
     /// The image files, for the serving route.
     pub fn images(&self) -> &ImageStore {
         &self.images
@@ -82,15 +155,17 @@ impl ContentService {
         let styles = or_all(&job.styles, &ImageStyle::ALL);
         let platforms = or_all(&job.platforms, &ImagePlatform::ALL);
         let started = Instant::now();
-        let rendered = match render_all(&job.text, &job.industry, &styles, &platforms).await {
-            Ok(rendered) => rendered,
-            Err(e) => {
-                tracing::error!(job_id = %job.job_id, error = %e, "image rendering failed");
-                return self
-                    .fail(job, "이미지를 만들지 못했습니다", elapsed_ms(started))
-                    .await;
-            }
-        };
+        let photos = self.job_photos(job).await;
+        let rendered =
+            match render_all(&job.text, &job.industry, &photos, &styles, &platforms).await {
+                Ok(rendered) => rendered,
+                Err(e) => {
+                    tracing::error!(job_id = %job.job_id, error = %e, "image rendering failed");
+                    return self
+                        .fail(job, "이미지를 만들지 못했습니다", elapsed_ms(started))
+                        .await;
+                }
+            };
         let records = match self.put_all(job, rendered).await {
             Ok(records) => records,
             Err(e) => {
@@ -226,15 +301,21 @@ impl ContentService {
 pub async fn render_all(
     text: &ImageText,
     industry: &str,
+    photos: &render::Photos,
     styles: &[ImageStyle],
     platforms: &[ImagePlatform],
 ) -> Result<Vec<Rendered>, RenderError> {
     let tasks = styles.iter().flat_map(|style| {
         platforms.iter().map(move |platform| {
-            let (text, industry, style, platform) =
-                (text.clone(), industry.to_string(), *style, *platform);
+            let (text, industry, style, platform, photos) = (
+                text.clone(),
+                industry.to_string(),
+                *style,
+                *platform,
+                photos.clone(),
+            );
             platform::blocking::spawn_blocking_in_span(move || {
-                render::render(&text, &industry, style, platform)
+                render::render_with(&text, &industry, &photos, style, platform)
             })
         })
     });

@@ -81,6 +81,7 @@ fn job(event_id: &str, title: &str, requested_at: chrono::DateTime<Utc>) -> Imag
         },
         industry: "카페".into(),
         requested_at: rfc3339(requested_at),
+        photos: Vec::new(),
     }
 }
 

@@ -100,6 +100,21 @@ pub struct Recommendation {
     pub promotion_channels: Vec<String>,
     pub estimated_cost: EstimatedCost,
     pub expected_metrics: ExpectedMetrics,
+    /// What customers read in the posts; `description` is the reasoning
+    /// shown to the owner and never published. Absent in plans made before
+    /// it existed (empty then: the posts fall back to title and prize).
+    #[serde(default)]
+    pub customer_copy: CustomerCopy,
+}
+
+/// The customer-facing promotional text of a plan and its hashtags.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCopy {
+    /// A short promotional text (a few sentences), addressed to customers.
+    pub text: String,
+    /// Hashtags without the `#`.
+    pub hashtags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

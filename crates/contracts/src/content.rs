@@ -102,6 +102,31 @@ pub struct ImageJobRequested {
     /// Industry of the store, for the palette and decorations.
     pub industry: String,
     pub requested_at: String,
+    /// The owner's own photos, drawn into every style (absent: none).
+    #[serde(default)]
+    pub photos: Vec<PhotoRef>,
+}
+
+/// An owner's photo kept by the content service, by its storage key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PhotoRef {
+    /// `product` (a photo of the product or the store) or `logo`.
+    pub kind: String,
+    /// The stored file's key (`photo-….jpg`), as the upload answered it.
+    pub key: String,
+}
+
+/// What the content service answers for an accepted photo
+/// (`POST /api/content/photos`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredPhoto {
+    pub key: String,
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub content_type: String,
 }
 
 /// One rendered image, stored and reachable at `url`.

@@ -66,6 +66,18 @@ pub const EVENT_INVALID_RECOMMENDATION: &str = "EVENT_012";
 pub const EVENT_INVALID_CONTENT: &str = "EVENT_013";
 /// A bad image request: unknown platform (400).
 pub const EVENT_INVALID_IMAGE_REQUEST: &str = "EVENT_014";
+/// A published event cannot be deleted, only ended (409).
+pub const EVENT_NOT_DELETABLE: &str = "EVENT_015";
+/// A photo upload without a usable `kind` (product | logo) or `file` part (400).
+pub const PHOTO_INVALID_UPLOAD: &str = "PHOTO_001";
+/// A photo larger than 10 MB (413).
+pub const PHOTO_TOO_LARGE: &str = "PHOTO_002";
+/// A photo in a type we do not take (not JPEG or PNG, e.g. HEIC) (415).
+pub const PHOTO_UNSUPPORTED_TYPE: &str = "PHOTO_003";
+/// A file that is not an image, whatever its name or declared type says (415).
+pub const PHOTO_NOT_AN_IMAGE: &str = "PHOTO_004";
+/// The photo service could not be reached or failed (503).
+pub const PHOTO_UNAVAILABLE: &str = "PHOTO_005";
 /// No such event.
 pub const EVENT_NOT_FOUND: &str = "EVENT_404";
 

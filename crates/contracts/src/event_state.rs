@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct EventEntryState {
     pub event_id: String,
+    /// The short id of the entry link (`/e/{publicId}`); this endpoint
+    /// answers to it as well as to the event id (absent in older answers).
+    #[serde(default)]
+    pub public_id: String,
     /// The owner's account id, so participation can check ownership.
     pub user_id: i64,
     /// `APPROVED`, `ACTIVE` or `ENDED`.
@@ -29,4 +33,14 @@ pub struct EventEntryState {
     /// Entrants confirm their phone with an SMS code (absent in older answers: false).
     #[serde(default)]
     pub verify_phone: bool,
+}
+
+/// Whether `id` is an entry link's public id rather than an event id:
+/// short, lower-case letters and digits, no `-` (event ids are `draft-…`).
+/// Events made before public ids existed got 10 hex digits.
+pub fn is_public_id(id: &str) -> bool {
+    (6..=16).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }

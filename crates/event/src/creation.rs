@@ -124,7 +124,7 @@ fn timed_out(requested_at: DateTime<Utc>, timeout_secs: u64) -> bool {
 
 impl EventService {
     /// A draft of this owner, read from the database (writes need its latest state).
-    async fn owned_draft(&self, user_id: i64, id: &str) -> Result<EventRow, EventError> {
+    pub(crate) async fn owned_draft(&self, user_id: i64, id: &str) -> Result<EventRow, EventError> {
         let row = self.store.find(id).await?.ok_or(EventError::NotFound)?;
         if row.user_id != user_id {
             return Err(EventError::Forbidden);
@@ -224,17 +224,23 @@ impl EventService {
         id: &str,
         choice: RecommendationChoice,
     ) -> Result<EventView, EventError> {
-        self.owned_draft(user_id, id).await?;
-        let job = self
-            .current_ai_job(id)
-            .await?
-            .ok_or(EventError::NoRecommendations)?;
-        if job.status() != JobStatus::Completed {
-            return Err(EventError::StepNotReady(
-                "AI 추천이 아직 완료되지 않았습니다",
-            ));
+        let row = self.owned_draft(user_id, id).await?;
+        let options = match self.current_ai_job(id).await? {
+            Some(job) if job.status() == JobStatus::Completed => {
+                AiJobView::from(&job).recommendations
+            }
+            Some(_) => {
+                return Err(EventError::StepNotReady(
+                    "AI 추천이 아직 완료되지 않았습니다",
+                ))
+            }
+            // A duplicated draft carries its source's plan and no AI job:
+            // the owner adjusts that plan (its dates, above all).
+            None => row.plan().into_iter().collect(),
+        };
+        if options.is_empty() {
+            return Err(EventError::NoRecommendations);
         }
-        let options = AiJobView::from(&job).recommendations;
         let plan = choice
             .apply(&options)
             .map_err(EventError::InvalidRecommendation)?;
@@ -307,6 +313,7 @@ impl EventService {
             text,
             industry: row.industry.clone(),
             requested_at: rfc3339(now),
+            photos: crate::photos::refs(row),
         });
         self.store
             .insert_image_job(&job_id, &row.id, kind, now, &message)
@@ -397,7 +404,7 @@ impl EventService {
             .caption
             .clone()
             .or_else(|| current.as_ref().map(|c| c.caption.clone()))
-            .or_else(|| plan.map(|p| default_caption(&p, &row.store_name, &row.industry)))
+            .or_else(|| plan.map(|p| default_caption(&p, &title)))
             .unwrap_or_default();
         let rendering_job_id = if title != printed_title || prize_text != printed_prize {
             let (Some(style), Some(platform)) = (
@@ -424,8 +431,7 @@ impl EventService {
             caption,
             rendering_job_id,
         };
-        let json = serde_json::to_string(&content).unwrap_or_default();
-        match self.store.set_content(id, user_id, None, &json).await? {
+        match self.store.set_content(id, user_id, None, &content).await? {
             Some(row) => Ok(self.refresh_cache(&row).await),
             None => Err(self.explain_miss(user_id, id).await),
         }

@@ -31,7 +31,8 @@ pub fn router(service: AppState) -> OpenApiRouter {
         .routes(routes!(entry_state))
         .routes(routes!(publish_event))
         .with_state(service.clone())
-        .merge(crate::creation_http::router(service))
+        .merge(crate::creation_http::router(service.clone()))
+        .merge(crate::owner_http::router(service))
 }
 
 impl From<EventError> for ApiError {
@@ -100,6 +101,22 @@ impl From<EventError> for ApiError {
             }
             EventError::InvalidSchedule(e) => {
                 ApiError::bad_request(codes::EVENT_INVALID_RECOMMENDATION, e.to_string())
+            }
+            EventError::NotDeletable => ApiError::new(
+                StatusCode::CONFLICT,
+                codes::EVENT_NOT_DELETABLE,
+                "게시된 이벤트는 삭제할 수 없습니다. 이벤트 종료만 할 수 있습니다",
+            ),
+            EventError::Photo(crate::photos::PhotoRefusal::Refused { status, code, message }) => {
+                crate::owner_http::passed_on(status, &code, message)
+            }
+            EventError::Photo(crate::photos::PhotoRefusal::Unavailable(why)) => {
+                tracing::error!(error = %why, "photo service unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    codes::PHOTO_UNAVAILABLE,
+                    "사진을 저장하지 못했습니다. 잠시 후 다시 올려 주세요",
+                )
             }
             EventError::Store(e) => e.into(),
         }
@@ -393,7 +410,7 @@ async fn end_event(
 }
 
 /// The raw bearer token of a request, passed on to a neighbouring service.
-fn bearer_of(headers: &axum::http::HeaderMap) -> &str {
+pub(crate) fn bearer_of(headers: &axum::http::HeaderMap) -> &str {
     headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -453,13 +470,13 @@ async fn entry_state(
     Ok(Json(service.entry_state(&id).await?))
 }
 
-/// Delete a draft (drafts only).
+/// Delete a draft, at any step before publishing.
 #[utoipa::path(delete, path = "/api/events/{id}", tag = "event", security(("bearer" = [])),
     params(("id" = String, Path, description = "event (draft) id")),
     responses(
         (status = 204),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "EVENT_008 not a draft", body = ErrorBody),
+        (status = 409, description = "EVENT_015 approved, published or ended: only ending is possible", body = ErrorBody),
     ))]
 async fn delete_event(
     State(service): State<AppState>,

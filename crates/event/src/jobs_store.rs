@@ -327,16 +327,19 @@ impl EventStore {
 
     /// Replaces the chosen content of a draft of this owner, but only if it
     /// is still `expected` (None: any), so a late re-render never overwrites
-    /// a newer choice. `None` when nothing matched.
+    /// a newer choice. `None` when nothing matched. The content's title and
+    /// prize become the event's: the owner's last word is the title the
+    /// list, the search, the posts and `EventCreated` read.
     pub async fn set_content(
         &self,
         id: &str,
         user_id: i64,
         expected: Option<&str>,
-        content: &str,
+        content: &crate::plan::ChosenContent,
     ) -> Result<Option<EventRow>, StoreError> {
+        let json = serde_json::to_string(content).unwrap_or_default();
         let sql = format!(
-            "UPDATE event_drafts SET content = $3, updated_at = $4 \
+            "UPDATE event_drafts SET content = $3, updated_at = $4, title = $7, prize = $8 \
              WHERE id = $1 AND user_id = $2 AND status = $6 \
              AND ($5 IS NULL OR content = $5) RETURNING {EVENT_COLUMNS}"
         );
@@ -344,10 +347,12 @@ impl EventStore {
             sqlx::query_as::<_, EventRow>(&sql)
                 .bind(id)
                 .bind(user_id)
-                .bind(content)
+                .bind(&json)
                 .bind(Utc::now())
                 .bind(expected)
                 .bind(EventStatus::EDITABLE.as_str())
+                .bind(&content.title)
+                .bind(&content.prize_text)
                 .fetch_optional(pool)
                 .await
         })?)

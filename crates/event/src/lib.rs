@@ -9,7 +9,10 @@ pub mod distribution_client;
 pub mod domain;
 pub mod http;
 pub mod jobs_store;
+pub mod owner_http;
+pub mod photos;
 pub mod plan;
+pub mod public_id;
 pub mod publish;
 pub mod publish_store;
 pub mod readiness;
@@ -66,6 +69,9 @@ pub struct EventConfig {
     pub participation_url: String,
     /// How often the automatic end looks for events whose end date has passed.
     pub end_sweep_interval_ms: u64,
+    /// Origin of the content service, which stores the owner's photos;
+    /// empty: this process.
+    pub content_url: String,
 }
 
 impl Default for EventConfig {
@@ -80,6 +86,7 @@ impl Default for EventConfig {
             public_url: String::new(),
             participation_url: String::new(),
             end_sweep_interval_ms: 30_000,
+            content_url: String::new(),
         }
     }
 }
@@ -116,6 +123,7 @@ impl EventConfig {
         )?;
         c.http_url("public_url", &self.public_url, true)?;
         c.http_url("participation_url", &self.participation_url, true)?;
+        c.http_url("content_url", &self.content_url, true)?;
         c.range(
             "end_sweep_interval_ms",
             self.end_sweep_interval_ms,

@@ -226,19 +226,38 @@ pub fn call_to_action(objective: &str) -> &'static str {
     }
 }
 
-/// The caption a post gets until the owner writes one: the plan's title and
-/// description, the prize and dates, and hashtags from the store.
-pub fn default_caption(plan: &Recommendation, store_name: &str, industry: &str) -> String {
-    let tag = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    format!(
-        "{}\n\n{}\n\n🎁 {}\n📅 {}\n\n#{} #{} #이벤트",
-        plan.title,
-        plan.description,
-        plan.prize,
-        period(&plan.duration.start_date, &plan.duration.end_date),
-        tag(store_name),
-        tag(industry),
-    )
+/// The caption a post gets until the owner writes one: the title, the
+/// plan's customer copy and the dates. The plan's `description` is the
+/// owner's reasoning and never goes to customers; the prize, the entry link
+/// and the hashtags are added by the channels ([`crate::publish`] sends the
+/// copy's hashtags).
+pub fn default_caption(plan: &Recommendation, title: &str) -> String {
+    let mut caption = title.to_string();
+    let copy = plan.customer_copy.text.trim();
+    if !copy.is_empty() {
+        caption.push_str(&format!("\n\n{copy}"));
+    }
+    caption.push_str(&format!(
+        "\n📅 {}",
+        period(&plan.duration.start_date, &plan.duration.end_date)
+    ));
+    caption
+}
+
+/// The hashtags of the posts: the plan's, else the store's name and industry.
+pub fn hashtags(plan: Option<&Recommendation>, store_name: &str, industry: &str) -> Vec<String> {
+    match plan {
+        Some(p) if !p.customer_copy.hashtags.is_empty() => p.customer_copy.hashtags.clone(),
+        _ => [store_name, industry, "이벤트"]
+            .iter()
+            .map(|s| {
+                s.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|t| !t.is_empty())
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ impl EventService {
             has_content: content.is_some(),
             content_rendering: content.is_some_and(|c| c.rendering_job_id.is_some()),
             channel_count: chosen.len(),
+            has_dates: row.start_date.is_some() && row.end_date.is_some(),
             end_date_passed: row
                 .end_date
                 .as_deref()
@@ -122,7 +123,7 @@ impl EventService {
                     Envelope::wrap(&EventCreated {
                         event_id: r.id.clone(),
                         user_id: r.user_id,
-                        title: r.title.clone().unwrap_or_default(),
+                        title: r.event_title(),
                         objective: r.objective.clone(),
                         created_at: rfc3339(r.approved_at.unwrap_or_else(Utc::now)),
                     })
@@ -227,31 +228,34 @@ impl EventService {
             channels: row.channel_codes(),
             channel_settings: settings,
             content: Some(DistributionContent {
-                title: content
-                    .as_ref()
-                    .map(|c| c.title.clone())
-                    .or_else(|| row.title.clone())
-                    .unwrap_or_default(),
+                title: row.event_title(),
+                // What customers read: the plan's customer copy, never its
+                // `description` (the owner's reasoning).
                 description: plan
                     .as_ref()
-                    .map(|p| p.description.clone())
+                    .map(|p| p.customer_copy.text.clone())
                     .unwrap_or_default(),
                 // Channels fetch the image from outside: a path becomes a full URL.
                 image_url: content
                     .as_ref()
                     .map(|c| absolute(&self.public_url, &c.image_url))
                     .unwrap_or_default(),
-                prize: content
-                    .as_ref()
-                    .map(|c| c.prize_text.clone())
-                    .or_else(|| row.prize.clone())
-                    .unwrap_or_default(),
+                prize: row.prize.clone().unwrap_or_default(),
                 caption: content.as_ref().map(|c| c.caption.clone()),
-                hashtags: None,
+                hashtags: Some(crate::plan::hashtags(
+                    plan.as_ref(),
+                    &row.store_name,
+                    &row.industry,
+                )),
                 start_date: row.start_date.clone(),
                 end_date: row.end_date.clone(),
                 store_name: row.store_name.clone(),
-                entry_url: Some(format!("{}/e/{}", self.public_url, row.id)),
+                // The public link: no internal `draft-…` id in a post.
+                entry_url: Some(format!(
+                    "{}{}",
+                    self.public_url,
+                    crate::public_id::entry_path(&row.public_id())
+                )),
             }),
             ..DistributeRequest::default()
         }
@@ -273,20 +277,12 @@ impl EventService {
         EventPublished {
             event_id: row.id.clone(),
             user_id: row.user_id,
-            title: content
-                .as_ref()
-                .map(|c| c.title.clone())
-                .or_else(|| row.title.clone())
-                .unwrap_or_default(),
+            title: row.event_title(),
             objective: row.objective.clone(),
             store_name: row.store_name.clone(),
             industry: row.industry.clone(),
             // The prize as the owner last wrote it (content edit), else the plan's.
-            prize: content
-                .as_ref()
-                .map(|c| c.prize_text.clone())
-                .or_else(|| row.prize.clone())
-                .unwrap_or_default(),
+            prize: row.prize.clone().unwrap_or_default(),
             start_date: row.start_date.clone().unwrap_or_default(),
             end_date: row.end_date.clone().unwrap_or_default(),
             verify_phone: row.verify_phone,

@@ -11,6 +11,8 @@ pub enum Missing {
     Channels,
     /// The plan's end date is already over: the event would end at once.
     EndDatePassed,
+    /// No dates yet (a duplicated event starts without them).
+    Dates,
 }
 
 impl Missing {
@@ -23,6 +25,7 @@ impl Missing {
             Missing::ContentRendering => "content(편집한 이미지를 생성하는 중)",
             Missing::Channels => "channels(배포 채널 최소 1개)",
             Missing::EndDatePassed => "endDate(이미 지난 종료일: 이벤트 기간을 다시 정해 주세요)",
+            Missing::Dates => "startDate(이벤트 기간을 정해 주세요)",
         }
     }
 }
@@ -38,6 +41,8 @@ pub struct DraftFacts {
     pub channel_count: usize,
     /// The chosen end date is before today (Korea).
     pub end_date_passed: bool,
+    /// Start and end dates are set.
+    pub has_dates: bool,
 }
 
 /// Everything missing, in the seed's order; empty when ready.
@@ -48,6 +53,9 @@ pub fn validate_publish_ready(facts: DraftFacts) -> Vec<Missing> {
     }
     if !facts.has_recommendation {
         missing.push(Missing::Recommendation);
+    }
+    if facts.has_recommendation && !facts.has_dates {
+        missing.push(Missing::Dates);
     }
     if !facts.has_content {
         missing.push(Missing::Content);
@@ -75,6 +83,7 @@ mod tests {
             content_rendering: false,
             channel_count: 1,
             end_date_passed: false,
+            has_dates: true,
         }
     }
 
@@ -117,5 +126,10 @@ mod tests {
             ..ready()
         };
         assert_eq!(validate_publish_ready(no_channels), vec![Missing::Channels]);
+        let no_dates = DraftFacts {
+            has_dates: false,
+            ..ready()
+        };
+        assert_eq!(validate_publish_ready(no_dates), vec![Missing::Dates]);
     }
 }

@@ -111,13 +111,20 @@ impl EventService {
     }
 
     /// The public entry state of a published or ended event; drafts are unknown.
+    /// `id` is the event's id or its public id (entry links carry the latter).
     pub async fn entry_state(&self, id: &str) -> Result<EventEntryState, EventError> {
-        let row = self.store.find(id).await?.ok_or(EventError::NotFound)?;
+        let found = if crate::public_id::looks_public(id) {
+            self.store.find_by_public_id(id).await?
+        } else {
+            self.store.find(id).await?
+        };
+        let row = found.ok_or(EventError::NotFound)?;
         match row.status() {
             EventStatus::Draft => Err(EventError::NotFound),
             status => {
                 let published = self.published_facts(&row);
                 Ok(EventEntryState {
+                    public_id: row.public_id(),
                     event_id: row.id,
                     user_id: row.user_id,
                     status: status.as_str().to_string(),

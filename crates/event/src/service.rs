@@ -71,6 +71,10 @@ pub enum EventError {
     InvalidImageRequest(String),
     #[error("invalid schedule: {0}")]
     InvalidSchedule(contracts::schedule::EndDateError),
+    #[error("a published event cannot be deleted")]
+    NotDeletable,
+    #[error("photo not stored: {0:?}")]
+    Photo(crate::photos::PhotoRefusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -153,6 +157,17 @@ pub struct EventView {
     #[serde(default)]
     #[schema(value_type = Object, example = json!({"total": 450000, "items": [{"kind": "GINITV", "label": "지니TV 광고 예산", "amount": 300000}, {"kind": "INSTAGRAM", "label": "인스타그램 게시 (무료)", "amount": 0}, {"kind": "PRIZE", "label": "경품: 3만원 빵 교환권 × 5명", "amount": 150000}]}))]
     pub cost: contracts::money::Cost,
+    /// The short id of the entry link: 8 lower-case base32 characters.
+    #[serde(default)]
+    #[schema(example = "k3v9x2mq")]
+    pub public_id: String,
+    /// The entry page's path, `/e/{publicId}`; a channel's share link adds `?ch=CODE`.
+    #[serde(default)]
+    #[schema(example = "/e/k3v9x2mq")]
+    pub entry_url: String,
+    /// The owner's own photos, drawn into the images generated afterwards.
+    #[serde(default)]
+    pub photos: Vec<crate::photos::PhotoView>,
 }
 
 impl From<&EventRow> for EventView {
@@ -185,6 +200,13 @@ impl From<&EventRow> for EventView {
             phase: None,
             verify_phone: row.verify_phone,
             cost: row.cost(),
+            public_id: row.public_id(),
+            entry_url: crate::public_id::entry_path(&row.public_id()),
+            photos: row
+                .photo_list()
+                .iter()
+                .map(crate::photos::PhotoView::from)
+                .collect(),
         }
     }
 }
@@ -213,6 +235,8 @@ pub struct EventService {
     pub(crate) clock: platform::clock::Clock,
     /// Tells participation at once that an event's entries closed.
     pub(crate) entries: crate::schedule::EntriesClient,
+    /// Stores the owner's photos.
+    pub(crate) content: crate::photos::ContentClient,
 }
 
 impl EventService {
@@ -248,6 +272,7 @@ impl EventService {
             outbox,
             public_url: or_self(&config.public_url),
             entries: crate::schedule::EntriesClient::new(&or_self(&config.participation_url)),
+            content: crate::photos::ContentClient::new(&or_self(&config.content_url)),
             clock,
             config,
             distribution,
@@ -477,10 +502,15 @@ impl EventService {
         Ok(self.with_phase(view))
     }
 
-    /// Deletes a draft (only drafts can be deleted) and its cache entries.
+    /// Deletes a draft at any step before publishing, and its cache
+    /// entries; an approved, published or ended event is refused (it can
+    /// only be ended: its entries and results stay).
     pub async fn delete_draft(&self, user_id: i64, id: &str) -> Result<(), EventError> {
         if !self.store.delete_draft(id, user_id).await? {
-            return Err(self.explain_miss(user_id, id).await);
+            return Err(match self.explain_miss(user_id, id).await {
+                EventError::WrongStatus(_) => EventError::NotDeletable,
+                other => other,
+            });
         }
         self.cache.delete(&draft_key(id)).await;
         let purpose_key = purpose_key(user_id);

@@ -42,6 +42,10 @@ pub struct EventRow {
     pub distribution_results: Option<String>,
     /// Entrants confirm their phone with an SMS code (chosen at publish).
     pub verify_phone: bool,
+    /// The short id of the entry link (`/e/{publicId}`).
+    pub public_id: Option<String>,
+    /// JSON array of the owner's photos ([`crate::photos::Photo`]).
+    pub photos: Option<String>,
 }
 
 impl EventRow {
@@ -70,6 +74,8 @@ impl EventRow {
             content: None,
             distribution_results: None,
             verify_phone: false,
+            public_id: Some(crate::public_id::generate()),
+            photos: None,
         }
     }
 
@@ -93,9 +99,27 @@ impl EventRow {
         json_column(&self.content)
     }
 
+    /// The owner's photos.
+    pub fn photo_list(&self) -> Vec<crate::photos::Photo> {
+        json_column(&self.photos).unwrap_or_default()
+    }
+
+    /// The entry link's id: the public one (an event from before public ids
+    /// and their migration answers its own id).
+    pub fn public_id(&self) -> String {
+        self.public_id.clone().unwrap_or_else(|| self.id.clone())
+    }
+
     /// Each channel's result, once distributed.
     pub fn distribution_results(&self) -> Vec<contracts::distribution::ChannelResult> {
         json_column(&self.distribution_results).unwrap_or_default()
+    }
+
+    /// The event's title: the one the owner last gave it (the content
+    /// edit, else the chosen plan's, possibly adjusted). The `title` column
+    /// is its only home; both steps write it.
+    pub fn event_title(&self) -> String {
+        self.title.clone().unwrap_or_default()
     }
 
     pub fn status(&self) -> EventStatus {
@@ -112,7 +136,8 @@ fn json_column<T: serde::de::DeserializeOwned>(column: &Option<String>) -> Optio
 pub(crate) const EVENT_COLUMNS: &str =
     "id, user_id, objective, store_name, industry, address, status, title, \
      created_at, updated_at, approved_at, published_at, ended_at, channels, \
-     channel_settings, prize, start_date, end_date, recommendation, content, distribution_results, verify_phone";
+     channel_settings, prize, start_date, end_date, recommendation, content, distribution_results, verify_phone, \
+     public_id, photos";
 
 /// What saving a purpose selection did.
 #[derive(Debug)]
@@ -145,11 +170,11 @@ impl EventStore {
         message: impl Fn(&EventRow) -> Envelope,
     ) -> Result<Saved, StoreError> {
         let key = selection.dedupe_key();
+        let fresh = EventRow::new_draft(id, selection, now);
         if let Db::Postgres(pool) = &self.db {
             // The common case in one statement (one round trip, no explicit
             // transaction): PostgreSQL runs both inserts of the CTE atomically.
             // Anything else (a repeat, an expired key) takes the general path.
-            let fresh = EventRow::new_draft(id, selection, now);
             let envelope = message(&fresh);
             if let Some(row) = self.insert_fresh(pool, &fresh, &key, &envelope).await? {
                 return Ok(Saved::Created(row, envelope));
@@ -157,7 +182,7 @@ impl EventStore {
         }
         let insert = format!(
             "INSERT INTO event_drafts (id, user_id, objective, store_name, industry, address, status, \
-             dedupe_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8, $8) \
+             dedupe_key, created_at, updated_at, public_id) VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8, $8, $10) \
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING {EVENT_COLUMNS}"
         );
         let by_key = format!("SELECT {EVENT_COLUMNS} FROM event_drafts WHERE dedupe_key = $1");
@@ -174,6 +199,7 @@ impl EventStore {
                     .bind(&key)
                     .bind(now)
                     .bind(EventStatus::INITIAL.as_str())
+                    .bind(&fresh.public_id)
             };
             let mut created = run_insert().fetch_optional(&mut *tx).await?;
             if created.is_none() {
@@ -209,8 +235,8 @@ impl EventStore {
     ) -> Result<Option<EventRow>, StoreError> {
         let sql = format!(
             "WITH d AS (INSERT INTO event_drafts (id, user_id, objective, store_name, industry, \
-             address, status, dedupe_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $13, $7, $8, $8) \
+             address, status, dedupe_key, created_at, updated_at, public_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $13, $7, $8, $8, $14) \
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING {EVENT_COLUMNS}), \
              o AS (INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
              SELECT $9, $10, $11, $12, $8 FROM d) \
@@ -230,8 +256,17 @@ impl EventStore {
             .bind(&envelope.key)
             .bind(&envelope.payload)
             .bind(&fresh.status)
+            .bind(&fresh.public_id)
             .fetch_optional(pool)
             .await?)
+    }
+
+    /// The event whose entry link id is `public_id`.
+    pub async fn find_by_public_id(&self, public_id: &str) -> Result<Option<EventRow>, StoreError> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM event_drafts WHERE public_id = $1");
+        Ok(with_db!(&self.db, pool => {
+            sqlx::query_as::<_, EventRow>(&sql).bind(public_id).fetch_optional(pool).await
+        })?)
     }
 
     /// The event with `id`, whoever owns it (the caller checks ownership).
@@ -356,17 +391,121 @@ impl EventStore {
         })
     }
 
-    /// Deletes a draft of this owner; whether one was deleted.
+    /// Deletes a draft of this owner (at any step before publishing) with
+    /// its AI and image jobs and image records, in one transaction; whether
+    /// one was deleted.
     pub async fn delete_draft(&self, id: &str, user_id: i64) -> Result<bool, StoreError> {
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let deleted = sqlx::query(
+                "DELETE FROM event_drafts WHERE id = $1 AND user_id = $2 AND status = $3",
+            )
+            .bind(id)
+            .bind(user_id)
+            .bind(EventStatus::EDITABLE.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if deleted {
+                for table in ["ai_jobs", "image_jobs", "event_images"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE event_id = $1"))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(deleted)
+        })
+    }
+
+    /// Saves the owner's photos of a draft; `None` when no draft of this owner matched.
+    pub async fn set_photos(
+        &self,
+        id: &str,
+        user_id: i64,
+        photos: &[crate::photos::Photo],
+    ) -> Result<Option<EventRow>, StoreError> {
+        let json = serde_json::to_string(photos).unwrap_or_else(|_| "[]".into());
+        let sql = format!(
+            "UPDATE event_drafts SET photos = $3, updated_at = $4 \
+             WHERE id = $1 AND user_id = $2 AND status = $5 RETURNING {EVENT_COLUMNS}"
+        );
         Ok(with_db!(&self.db, pool => {
-            sqlx::query("DELETE FROM event_drafts WHERE id = $1 AND user_id = $2 AND status = $3")
+            sqlx::query_as::<_, EventRow>(&sql)
                 .bind(id)
                 .bind(user_id)
+                .bind(&json)
+                .bind(Utc::now())
                 .bind(EventStatus::EDITABLE.as_str())
-                .execute(pool)
+                .fetch_optional(pool)
                 .await
-                .map(|r| r.rows_affected() == 1)
         })?)
+    }
+
+    /// A new draft copying `source`'s objective, store, plan, content and
+    /// photos (no channels, no dates, nothing of its publishing), saved with
+    /// its `EventDraftCreated` in one transaction.
+    pub async fn duplicate(
+        &self,
+        source: &EventRow,
+        id: &str,
+        now: DateTime<Utc>,
+        message: impl Fn(&EventRow) -> Envelope,
+    ) -> Result<(EventRow, Envelope), StoreError> {
+        let row = EventRow {
+            title: source.title.clone(),
+            prize: source.prize.clone(),
+            recommendation: source.recommendation.clone(),
+            content: source.content.clone(),
+            photos: source.photos.clone(),
+            ..EventRow::new_draft(
+                id,
+                &PurposeSelection {
+                    user_id: source.user_id,
+                    objective: Objective::parse(&source.objective)
+                        .ok_or_else(|| StoreError::Conflict("objective".into()))?,
+                    store: crate::domain::StoreInfo {
+                        store_name: source.store_name.clone(),
+                        industry: source.industry.clone(),
+                        address: source.address.clone(),
+                    },
+                },
+                now,
+            )
+        };
+        let sql = format!(
+            "INSERT INTO event_drafts (id, user_id, objective, store_name, industry, address, status, \
+             title, prize, recommendation, content, photos, public_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $14, $7, $8, $9, $10, $11, $12, $13, $13) \
+             RETURNING {EVENT_COLUMNS}"
+        );
+        let envelope = message(&row);
+        let row = with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query_as::<_, EventRow>(&sql)
+                .bind(&row.id)
+                .bind(row.user_id)
+                .bind(&row.objective)
+                .bind(&row.store_name)
+                .bind(&row.industry)
+                .bind(&row.address)
+                .bind(&row.title)
+                .bind(&row.prize)
+                .bind(&row.recommendation)
+                .bind(&row.content)
+                .bind(&row.photos)
+                .bind(&row.public_id)
+                .bind(now)
+                .bind(EventStatus::INITIAL.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+            outbox_insert!(&mut *tx, envelope).await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(row)
+        })?;
+        Ok((row, envelope))
     }
 }
 

@@ -171,10 +171,9 @@ impl EventService {
             content.image_url = image.url.clone();
         }
         content.rendering_job_id = None;
-        let json = serde_json::to_string(&content).unwrap_or_default();
         if let Some(row) = self
             .store
-            .set_content(event_id, row.user_id, Some(&old_json), &json)
+            .set_content(event_id, row.user_id, Some(&old_json), &content)
             .await?
         {
             self.refresh_cache(&row).await;

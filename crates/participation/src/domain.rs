@@ -168,6 +168,23 @@ impl Entry {
     }
 }
 
+// One masking format for every screen and file that shows an entrant to
+// the owner (list, CSV, winners, coupon redemption): the name keeps its first
+// and last character (`김*수`, two letters `김*`), the phone its prefix and
+// last four digits (`010-****-5678`), the email two letters of its local part.
+
+/// `김민수` → `김*수`, `남궁민수` → `남**수`, `이안` → `이*`: enough to tell
+/// entries apart and greet a winner at the counter, not to identify anyone.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.len() {
+        0 => String::new(),
+        1 => "*".to_string(),
+        2 => format!("{}*", chars[0]),
+        n => format!("{}{}{}", chars[0], "*".repeat(n - 2), chars[n - 1]),
+    }
+}
+
 /// `01012345678` → `010-****-5678`; Seoul numbers keep `02`; anything
 /// unexpected is masked whole rather than shown.
 pub fn mask_phone(digits: &str) -> String {
@@ -391,6 +408,11 @@ mod tests {
     #[test]
     fn phones_and_emails_are_masked() {
         assert_eq!(mask_phone("01012345678"), "010-****-5678");
+        assert_eq!(mask_name("김민수"), "김*수");
+        assert_eq!(mask_name("남궁민수"), "남**수");
+        assert_eq!(mask_name(" 이안 "), "이*");
+        assert_eq!(mask_name("J"), "*");
+        assert_eq!(mask_name("Kim Minsu"), "K*******u");
         assert_eq!(mask_phone("0111234567"), "011-***-4567");
         assert_eq!(mask_phone("0212345678"), "02-****-5678");
         assert_eq!(mask_phone("123"), "****");

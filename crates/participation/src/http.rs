@@ -1,6 +1,7 @@
 //! Participation routes and DTOs; maps [`PartError`] to the error JSON.
 //! Paths use `{id}` like the event service's, because the router needs one
-//! name per path segment; it is the event id.
+//! name per path segment; it is the event id (the public routes also take
+//! the entry link's public id, see [`ParticipationService::resolve`]).
 
 use std::sync::Arc;
 
@@ -289,7 +290,7 @@ async fn participate(
     ApiQuery(link): ApiQuery<EntryLinkParams>,
     ApiJson(req): ApiJson<ParticipateRequest>,
 ) -> Result<(StatusCode, Json<EntryReceipt>), ApiError> {
-    let id = event_id(id)?;
+    let id = shared.service.resolve(&event_id(id)?).await?;
     throttle.check(Kind::Entry, &id).await?;
     let entry = Entry::parse(&EntryInput {
         name: req.name.as_deref(),
@@ -340,7 +341,7 @@ async fn send_code(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<CodeRequest>,
 ) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
-    let id = event_id(id)?;
+    let id = shared.service.resolve(&event_id(id)?).await?;
     throttle.check(Kind::Verification, "").await?;
     let phone =
         PhoneNumber::parse(req.phone_number.as_deref().unwrap_or("")).map_err(PartError::from)?;
@@ -359,5 +360,6 @@ async fn entry_info(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EntryInfo>, ApiError> {
     throttle.check(Kind::EntryInfo, "").await?;
-    Ok(Json(shared.service.entry_info(&event_id(id)?).await?))
+    let id = shared.service.resolve(&event_id(id)?).await?;
+    Ok(Json(shared.service.entry_info(&id).await?))
 }

@@ -8,7 +8,7 @@ use contracts::messages::{rfc3339, CouponClaimed, CouponRedeemed, Envelope};
 
 use crate::{
     coupon::CouponCode,
-    domain::mask_phone,
+    domain::{mask_name, mask_phone},
     drawing::claim_deadline,
     service::{PartError, ParticipationService},
     store::{CouponRow, RESERVE},
@@ -148,7 +148,7 @@ impl ParticipationService {
             redeemed_at: rfc3339(now),
             name: holder
                 .as_ref()
-                .and_then(|h| h.name.clone())
+                .and_then(|h| h.name.as_deref().map(mask_name))
                 .unwrap_or_else(|| crate::service::ERASED_NAME.to_string()),
             phone_number: holder
                 .and_then(|h| h.phone)

@@ -14,7 +14,7 @@ use platform::{clock::Clock, db::StoreError, ids::new_id};
 
 use crate::{
     directory::{Answer, EventDirectory},
-    domain::{mask_email, mask_phone, Entry, EntryError, CONSENT_VERSION},
+    domain::{mask_email, mask_name, mask_phone, Entry, EntryError, CONSENT_VERSION},
     intake::Intake,
     signals::{Signal, Signals},
     store::{
@@ -188,6 +188,15 @@ impl ParticipationService {
     }
 
     async fn apply_state(&self, state: EventEntryState) {
+        if !state.public_id.is_empty() {
+            if let Err(e) = self
+                .store
+                .remember_public_id(&state.public_id, &state.event_id)
+                .await
+            {
+                tracing::warn!(event_id = %state.event_id, error = %e, "public id not stored");
+            }
+        }
         let now = self.clock.now();
         if let Err(e) = self
             .store
@@ -196,6 +205,23 @@ impl ParticipationService {
         {
             tracing::warn!(event_id = %state.event_id, error = %e, "entry state not stored");
         }
+    }
+
+    /// The event id behind an id from an entry link: the event's public
+    /// id (`/e/{publicId}`) or, for older links, the event id itself. An
+    /// unknown public id is asked of the event service once.
+    pub async fn resolve(&self, id: &str) -> Result<String, PartError> {
+        if !contracts::event_state::is_public_id(id) {
+            return Ok(id.to_string());
+        }
+        if let Some(event_id) = self.store.event_for_public_id(id).await? {
+            return Ok(event_id);
+        }
+        self.ask_event_service(id, Instant::now()).await;
+        self.store
+            .event_for_public_id(id)
+            .await?
+            .ok_or(PartError::UnknownEvent)
     }
 
     /// The owner asks this service to take the event service's word for the
@@ -373,7 +399,11 @@ pub(crate) fn masked(row: &ParticipantRow) -> ParticipantView {
     ParticipantView {
         participant_id: row.participant_id.clone(),
         entry_number: row.entry_number,
-        name: row.name.clone().unwrap_or_else(|| ERASED_NAME.to_string()),
+        name: row
+            .name
+            .as_deref()
+            .map(mask_name)
+            .unwrap_or_else(|| ERASED_NAME.to_string()),
         phone_number: row.phone.as_deref().map(mask_phone).unwrap_or_default(),
         email: row.email.as_deref().map(mask_email),
         store_visited: row.store_visited,

@@ -12,6 +12,7 @@ mod coupons;
 mod draws;
 mod events;
 mod notices;
+mod public_ids;
 mod verifications;
 
 pub use batch::EntryResult;

@@ -262,15 +262,18 @@ pub fn moments_of_year(year: i32) -> Vec<Moment> {
 /// How far ahead a moment still shapes an event starting now.
 pub const LOOKAHEAD_DAYS: i64 = 35;
 
-/// The moments that matter for an event starting on `start`: those already
-/// running that day and those beginning within [`LOOKAHEAD_DAYS`], with a
-/// relevance that falls the further away they are or once their day has
-/// passed, and rises when they suit the `industry` category. Most relevant first; ties keep the date order.
+/// The moments that matter for an event starting on `start`: those whose day
+/// is still to come and that are running that day or begin within
+/// [`LOOKAHEAD_DAYS`], with a relevance that falls the further away they
+/// are, and rises when they suit the `industry` category. Most relevant first; ties keep the date order.
 pub fn moments_around(start: NaiveDate, industry: &str) -> Vec<(Moment, f64)> {
     let mut found: Vec<(Moment, f64)> = (start.year() - 1..=start.year() + 1)
         .flat_map(moments_of_year)
         .filter_map(|m| {
-            if m.to < start {
+            // A moment whose day has passed is not a trend to plan for
+            // (수능 in mid-November is over by December, whatever its
+            // lingering discounts).
+            if m.peak < start {
                 return None;
             }
             let ahead = (m.from - start).num_days().max(0);
@@ -279,10 +282,7 @@ pub fn moments_around(start: NaiveDate, industry: &str) -> Vec<(Moment, f64)> {
             }
             let fits = m.industries.is_empty() || m.industries.contains(&industry);
             let base = if fits { 0.95 } else { 0.7 };
-            // After its day a moment only lingers (post-exam discounts):
-            // one still coming up matters more.
-            let lingering = if m.peak < start { 0.15 } else { 0.0 };
-            let relevance = (base - lingering - 0.012 * ahead as f64).max(0.3);
+            let relevance = (base - 0.012 * ahead as f64).max(0.3);
             Some((m, (relevance * 100.0).round() / 100.0))
         })
         .collect();
@@ -373,8 +373,10 @@ mod tests {
         // Across the year boundary: a late-December start sees 새해 결심.
         assert!(names(d(2026, 12, 20), "헬스장").contains(&"새해 결심"));
         assert!(names(d(2026, 2, 18), "학원").contains(&"새학기"));
-        // Passed moments are not suggested.
+        // Passed moments are not suggested, even while their effect lingers.
         assert!(!names(d(2026, 12, 27), "음식점").contains(&"크리스마스"));
+        assert!(!names(d(2026, 12, 1), "학원").contains(&"수능"));
+        assert!(!names(d(2026, 11, 20), "카페").contains(&"수능"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod region;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use contracts::{
-    ai::{Mechanics, PlanDuration, Recommendation, Trend, TrendAnalysis},
+    ai::{CustomerCopy, Mechanics, PlanDuration, Recommendation, Trend, TrendAnalysis},
     industry::{self, Industry},
 };
 
@@ -165,7 +165,7 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
     (0..3)
         .map(|tier| {
             let mechanic = &mechanics[tier];
-            let (trend_keyword, _, trend_why) = industry.trends[tier % industry.trends.len()];
+            let (trend_keyword, _, trend_why) = fitting_trend(industry, tier, input.objective);
             let prize = match top {
                 Some((m, _)) if m.gift && tier > 0 => {
                     format!("{} 기념 {}", m.name, industry.prizes[tier])
@@ -193,6 +193,12 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
                 threshold: &threshold,
                 prize: &prize,
             };
+            let customer_copy = customer_copy(
+                &input.store_name,
+                &theme,
+                plans::fill(mechanic.pitch, &slots),
+                hashtags(input, industry.name, top.map(|(m, _)| m.name), mechanic),
+            );
             Recommendation {
                 option_number: tier as u8 + 1,
                 cost_level: COST_LEVELS[tier].to_string(),
@@ -219,9 +225,68 @@ pub fn recommend(input: &JobInput, facts: &Facts) -> Vec<Recommendation> {
                 promotion_channels: channels.iter().map(|c| c.to_string()).collect(),
                 estimated_cost,
                 expected_metrics,
+                customer_copy,
             }
         })
         .collect()
+}
+
+/// Wording that speaks of first-time customers, which only fits the
+/// 신규 고객 유치 objective.
+fn speaks_of_newcomers(text: &str) -> bool {
+    ["신규", "처음 오", "첫 방문"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
+/// The industry trend a plan cites: the tier's own, unless its reason talks
+/// about newcomers on a plan that is not about them; then the next one that fits.
+fn fitting_trend(
+    industry: &Industry,
+    tier: usize,
+    objective: Objective,
+) -> (&'static str, f64, &'static str) {
+    let n = industry.trends.len();
+    (0..n)
+        .map(|i| industry.trends[(tier + i) % n])
+        .find(|(_, _, why)| objective == Objective::NewCustomers || !speaks_of_newcomers(why))
+        .unwrap_or(industry.trends[tier % n])
+}
+
+/// The text customers read in the posts: an invitation from the store and
+/// what they do and get. The owner's reasoning (`description`) stays out.
+fn customer_copy(store: &str, theme: &str, pitch: String, hashtags: Vec<String>) -> CustomerCopy {
+    CustomerCopy {
+        text: format!("{store}에서 {theme} 이벤트를 준비했어요! {pitch}"),
+        hashtags,
+    }
+}
+
+/// The store, its industry, the moment and the mechanic as hashtags (no
+/// spaces, no repeats).
+fn hashtags(
+    input: &JobInput,
+    industry: &str,
+    moment: Option<&str>,
+    mechanic: &plans::Mechanic,
+) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for word in [
+        Some(input.store_name.as_str()),
+        Some(industry),
+        moment,
+        Some(mechanic.title),
+        Some("이벤트"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let tag: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+        if !tag.is_empty() && !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 #[cfg(test)]

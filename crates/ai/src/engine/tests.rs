@@ -197,3 +197,76 @@ fn every_industry_objective_and_month_validates() {
         }
     }
 }
+
+#[test]
+fn plans_not_about_newcomers_never_speak_of_them() {
+    for objective in [
+        Objective::Revisit,
+        Objective::SalesIncrease,
+        Objective::Awareness,
+    ] {
+        for industry in ["카페", "음식점", "미용실", "학원", "베이커리", "꽃집"] {
+            let i = input(objective, industry, "서울시 마포구", (2026, 12, 1));
+            for plan in plans_for(&i) {
+                let texts = [
+                    &plan.title,
+                    &plan.description,
+                    &plan.concept,
+                    &plan.target_audience,
+                    &plan.mechanics.details,
+                    &plan.customer_copy.text,
+                ];
+                for text in texts {
+                    assert!(
+                        !text.contains("신규") && !text.contains("처음 오"),
+                        "{objective:?} {industry}: {text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn customer_copy_is_for_customers_not_the_owners_reasoning() {
+    let i = input(
+        Objective::NewCustomers,
+        "카페",
+        "서울시 강남구",
+        (2026, 12, 1),
+    );
+    for plan in plans_for(&i) {
+        let copy = &plan.customer_copy;
+        assert!(copy.text.starts_with("맛있는집에서"), "{}", copy.text);
+        assert!(!copy.text.contains("트렌드"), "{}", copy.text);
+        assert!(!copy.text.contains(&plan.description));
+        assert!(!copy.text.contains("광고"), "{}", copy.text);
+        assert!(copy.hashtags.contains(&"맛있는집".to_string()));
+        assert!(copy
+            .hashtags
+            .iter()
+            .all(|t| !t.contains(' ') && !t.starts_with('#')));
+        let unique: std::collections::HashSet<_> = copy.hashtags.iter().collect();
+        assert_eq!(unique.len(), copy.hashtags.len());
+    }
+}
+
+#[test]
+fn trends_on_the_first_of_december_are_ahead_of_it() {
+    let i = input(
+        Objective::NewCustomers,
+        "학원",
+        "서울시 강남구",
+        (2026, 12, 1),
+    );
+    let facts = Facts::of(&i);
+    let seasonal = seasonal_trends(&facts);
+    assert!(
+        seasonal.iter().all(|t| t.keyword != "수능"),
+        "{seasonal:#?}"
+    );
+    assert!(
+        seasonal.iter().any(|t| t.keyword == "크리스마스"),
+        "{seasonal:#?}"
+    );
+}

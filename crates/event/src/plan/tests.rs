@@ -38,6 +38,10 @@ fn option(n: u8) -> Recommendation {
             revenue_increase: 12.0,
             roi: 150.0,
         },
+        customer_copy: contracts::ai::CustomerCopy {
+            text: "맛있는 집에서 겨울맞이 이벤트를 준비했어요!".into(),
+            hashtags: vec!["맛있는집".into(), "음식점".into()],
+        },
     }
 }
 
@@ -130,8 +134,23 @@ fn printed_words_follow_the_plan() {
         call_to_action("재방문 유도"),
         call_to_action("신규 고객 유치")
     );
-    let caption = default_caption(&option(1), "맛있는 집", "음식점");
-    assert!(caption.contains("#맛있는집") && caption.contains("2026.12.01 ~ 2026.12.14"));
+    let caption = default_caption(&option(1), "새 제목");
+    assert!(caption.starts_with("새 제목\n\n맛있는 집에서 겨울맞이"));
+    assert!(caption.contains("2026.12.01 ~ 2026.12.14"));
+    // The owner's reasoning is not customer copy.
+    assert!(!caption.contains("설명"), "{caption}");
+    assert_eq!(
+        hashtags(Some(&option(1)), "x", "y"),
+        vec!["맛있는집".to_string(), "음식점".to_string()]
+    );
+    assert_eq!(
+        hashtags(None, "맛있는 집", "음식점"),
+        vec![
+            "맛있는집".to_string(),
+            "음식점".to_string(),
+            "이벤트".to_string()
+        ]
+    );
 }
 
 #[test]

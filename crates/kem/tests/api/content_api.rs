@@ -28,6 +28,7 @@ fn job(event_id: &str, platforms: Vec<ImagePlatform>) -> ImageJobRequested {
         },
         industry: "카페".into(),
         requested_at: rfc3339(Utc::now()),
+        photos: Vec::new(),
     }
 }
 

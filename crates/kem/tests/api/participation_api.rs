@@ -298,7 +298,7 @@ async fn the_owner_lists_masked_participants_with_paging_filters_search_and_csv(
         .get(&format!("{path}?q=%EB%AF%BC%EC%88%98"), Some(&token))
         .await; // 민수
     assert_eq!(a.body["totalCount"], 1);
-    assert_eq!(a.body["items"][0]["name"], "김민수");
+    assert_eq!(a.body["items"][0]["name"], "김*수");
     for bad in [
         "page=-1",
         "size=0",
@@ -333,7 +333,7 @@ async fn the_owner_lists_masked_participants_with_paging_filters_search_and_csv(
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 7, "header and six non-visitors: {text}");
     assert!(lines[0].starts_with("응모번호,이름,휴대폰번호"));
-    assert!(lines[1].starts_with("2,참여자01,010-****-0001,mi***@example.com,N,Y,KAKAO,"));
+    assert!(lines[1].starts_with("2,참***1,010-****-0001,mi***@example.com,N,Y,KAKAO,"));
     assert!(!text.contains("01055550001") && !text.contains("minsu@"));
     t.app.stop().await.expect("stop");
 }

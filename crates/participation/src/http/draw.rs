@@ -110,7 +110,8 @@ async fn draw_proof(
     State(shared): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<DrawProof>, ApiError> {
-    Ok(Json(shared.service.draw_proof(&event_id(id)?).await?))
+    let id = shared.service.resolve(&event_id(id)?).await?;
+    Ok(Json(shared.service.draw_proof(&id).await?))
 }
 
 /// The owner (or the event service on the owner's behalf, when the owner
