@@ -56,7 +56,10 @@ mod tests {
         .expect("entry info");
         assert_eq!(info.phase, Some(Phase::Open));
         assert!(info.accepting_entries && !info.verify_phone);
-        assert_eq!((info.participant_count, info.image_url), (3, None));
+        assert_eq!(
+            (info.participant_count, info.image_url.as_deref()),
+            (3, None)
+        );
         let back = serde_json::to_value(&info).expect("json");
         assert_eq!(back["storeName"], "");
     }
