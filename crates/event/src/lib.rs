@@ -1,6 +1,8 @@
 //! Event service: drafts and events, the creation flow (UFR-EVENT-020 and
 //! on), publish orchestration.
 
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod channels;
 pub mod cost;
 pub mod creation;

@@ -2,9 +2,6 @@
 //! modules on one router, and runs them until shutdown. Tests call
 //! [`start`] with a listener on port 0.
 
-pub mod bench;
-pub mod entries_bench;
-pub mod flow_bench;
 mod health;
 pub mod verify_draw;
 

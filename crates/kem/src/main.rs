@@ -1,4 +1,5 @@
-//! `kem`: serve (default), migrate, openapi, bench.
+//! `kem`: serve (default), migrate, openapi, sandbox, verify-draw. The load
+//! generators are the `kem-bench` binary (crates/kem-bench).
 
 use std::{net::SocketAddr, path::PathBuf};
 
@@ -36,12 +37,6 @@ enum Command {
     /// Run only the sandboxes (the six channel APIs and NHN's SMS / 알림톡
     /// APIs, with their knobs), e.g. `kem sandbox --listen 127.0.0.1:9090`.
     Sandbox,
-    /// Load-test POST /api/events/purposes and the database's own insert limit.
-    Bench(kem::bench::BenchArgs),
-    /// Time the creation and publish steps end to end (AI job, image job, publish, breaker).
-    BenchFlow(kem::flow_bench::FlowBenchArgs),
-    /// Load-test customers' entries: throughput, latency, lost/duplicate counts, dashboard freshness.
-    BenchEntries(kem::entries_bench::EntriesBenchArgs),
     /// Re-run a draw from its public proof: `kem verify-draw https://…/e/{eventId}`
     /// (or the `/api/events/{eventId}/draw-proof` URL itself).
     VerifyDraw { url: String },
@@ -78,9 +73,6 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&doc)?);
             app.stop().await
         }
-        Command::Bench(args) => kem::bench::run(settings, args).await,
-        Command::BenchFlow(args) => kem::flow_bench::run(settings, args).await,
-        Command::BenchEntries(args) => kem::entries_bench::run(settings, args).await,
         Command::VerifyDraw { url } => kem::verify_draw::run(&url).await,
     }
 }

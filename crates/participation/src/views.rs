@@ -28,40 +28,8 @@ pub struct EntryReceipt {
     pub verified: bool,
 }
 
-/// The public entry page's facts about an event (no personal data).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EntryInfo {
-    pub event_id: String,
-    pub title: String,
-    pub prize: String,
-    pub store_name: String,
-    /// `YYYY-MM-DD`.
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
-    /// `APPROVED` (not yet open), `ACTIVE` or `ENDED`.
-    #[schema(example = "ACTIVE")]
-    pub status: String,
-    /// `UPCOMING` (시작 전), `OPEN` (진행중) or `ENDED` (종료); none before publish.
-    #[schema(value_type = Option<String>, example = "OPEN")]
-    pub phase: Option<contracts::schedule::Phase>,
-    /// The phase in the customer's words: 시작 전 / 진행중 / 종료.
-    pub phase_label: Option<String>,
-    pub accepting_entries: bool,
-    pub channels: Vec<String>,
-    pub participant_count: i64,
-    /// The event's promotional image, when it has one.
-    pub image_url: Option<String>,
-    /// sha256 (hex) of the draw's seed, published when entries close.
-    pub seed_commitment: Option<String>,
-    /// Whether the winners were drawn (the proof is then public).
-    pub drawn: bool,
-    /// The privacy consent text version an entry agrees to.
-    pub consent_version: String,
-    /// Entrants confirm their phone with a code sent by SMS before entering
-    /// (`POST /api/events/{id}/verifications`, then `verificationCode`).
-    pub verify_phone: bool,
-}
+/// The public entry page's facts: defined in `contracts`, where the entry page reads it.
+pub use contracts::entry_info::EntryInfo;
 
 /// An entry as its event's owner sees it: phone and email masked.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -11,15 +11,33 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
+use askama::Template;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use qrcode::{EcLevel, QrCode};
 use serde_json::Value;
 
 use platform::ratelimit::ClientAddr;
 
-use crate::{entry, html, ApiAnswer, WebState};
+use crate::{entry, ApiAnswer, WebState};
 
-const CLAIM_HTML: &str = include_str!("../assets/claim.html");
+/// `assets/claim.html`, escaped by askama and checked when the crate compiles.
+#[derive(Template)]
+#[template(path = "claim.html")]
+struct ClaimPage<'a> {
+    title: &'a str,
+    store: &'a str,
+    prize: &'a str,
+    /// `USABLE`, `REDEEMED`, `EXPIRED` or `PASSED`.
+    status: &'static str,
+    /// The badge's class.
+    badge: &'static str,
+    status_label: String,
+    note: String,
+    /// Inline SVG that [`qr_svg`] built from the code's letters (not escaped).
+    qr: String,
+    groups: Vec<String>,
+    deadline: String,
+}
 
 /// What the page shows, read leniently from the coupon answer.
 #[derive(Debug, Default, PartialEq)]
@@ -147,38 +165,36 @@ fn qr_svg(code: &str) -> String {
     }
 }
 
-/// Fills the claim template, each value escaped.
-pub(crate) fn render(view: &ClaimView, today: NaiveDate) -> String {
+/// Renders the claim page.
+pub(crate) fn render(view: &ClaimView, today: NaiveDate) -> Result<String, askama::Error> {
     let (badge, label, note) = status_words(view, today);
     let status = match view.status.as_str() {
-        s @ ("USABLE" | "REDEEMED" | "EXPIRED" | "PASSED") => s,
+        "USABLE" => "USABLE",
+        "REDEEMED" => "REDEEMED",
+        "PASSED" => "PASSED",
         _ => "EXPIRED",
     };
-    let code_groups = groups(&view.code)
-        .iter()
-        .map(|g| format!("<span>{}</span>", html::escape(g)))
-        .collect::<Vec<_>>()
-        .join("<wbr>");
     let deadline = match view.claim_deadline {
         Some(d) => format!("{}까지", korean_day(korea(d).date(), today)),
         None => "-".into(),
     };
-    entry::fill(CLAIM_HTML, |name| {
-        Some(match name {
-            "title" => html::escape(&view.title),
-            "store" => html::escape(&view.store_name),
-            "prize" => html::escape(&view.prize),
-            "status" => status.to_string(),
-            "badge" => badge.to_string(),
-            "statusLabel" => html::escape(&label),
-            "note" => html::escape(&note),
-            "qr" if status == "USABLE" => qr_svg(&view.code),
-            "qr" => String::new(),
-            "codeGroups" => code_groups.clone(),
-            "deadline" => html::escape(&deadline),
-            _ => return None,
-        })
-    })
+    ClaimPage {
+        title: &view.title,
+        store: &view.store_name,
+        prize: &view.prize,
+        status,
+        badge,
+        status_label: label,
+        note,
+        qr: if status == "USABLE" {
+            qr_svg(&view.code)
+        } else {
+            String::new()
+        },
+        groups: groups(&view.code),
+        deadline,
+    }
+    .render()
 }
 
 /// The page for a coupon, or a Korean message page.
@@ -203,7 +219,7 @@ pub async fn page(
         ApiAnswer::Failed => return unavailable(),
     };
     let today = contracts::schedule::korea_date(Utc::now());
-    entry::page_response(StatusCode::OK, render(&ClaimView::from_json(&body), today))
+    entry::html_response(StatusCode::OK, render(&ClaimView::from_json(&body), today))
 }
 
 fn not_found() -> Response {
@@ -232,7 +248,7 @@ mod tests {
     }
 
     fn page(v: Value) -> String {
-        render(&ClaimView::from_json(&v), today())
+        render(&ClaimView::from_json(&v), today()).expect("rendered")
     }
 
     fn usable() -> Value {
@@ -264,10 +280,10 @@ mod tests {
     fn every_value_is_escaped() {
         let page = page(json!({"couponCode": "<b>", "title": "<script>x</script>",
             "storeName": "\"가게\"", "prize": "{{title}} & 쿠폰", "status": "USABLE"}));
-        assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(page.contains("&#60;script&#62;x&#60;/script&#62;"));
         assert!(!page.contains("<script>x"));
-        assert!(page.contains("&quot;가게&quot;"));
-        assert!(page.contains(r#"<h2 id="claim-prize">{{title}} &amp; 쿠폰</h2>"#));
+        assert!(page.contains("&#34;가게&#34;"), "{page}");
+        assert!(page.contains(r#"<h2 id="claim-prize">{{title}} &#38; 쿠폰</h2>"#));
         assert!(
             page.contains("<span>B</span>"),
             "only letters of the code: {page}"

@@ -5,21 +5,19 @@
 
 use std::sync::Arc;
 
+use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use chrono::{Datelike, NaiveDate};
+use contracts::{entry_info::EntryInfo, schedule::Phase};
 use serde::Deserialize;
-use serde_json::Value;
 
 use platform::ratelimit::ClientAddr;
 
 use crate::{html, ApiAnswer, WebState};
-
-const ENTRY_HTML: &str = include_str!("../assets/entry.html");
-const MESSAGE_HTML: &str = include_str!("../assets/message.html");
 
 /// `?ch=` of an entry link.
 #[derive(Debug, Deserialize)]
@@ -27,61 +25,54 @@ pub struct EntryQuery {
     ch: Option<String>,
 }
 
-/// What the page shows, read leniently from `entry-info`.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct EntryView {
-    pub event_id: String,
-    pub title: String,
-    pub prize: String,
-    pub store_name: String,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
-    pub status: String,
-    /// `UPCOMING`, `OPEN` or `ENDED`; none before publish.
-    pub phase: Option<String>,
-    /// 시작 전 / 진행중 / 종료.
-    pub phase_label: Option<String>,
-    pub accepting: bool,
-    pub participant_count: i64,
-    pub image_url: Option<String>,
-    /// sha256 of the draw's seed (64 hex), once entries closed.
-    pub seed_commitment: Option<String>,
-    pub drawn: bool,
-    /// Entrants confirm their phone with an SMS code.
-    pub verify_phone: bool,
+/// `assets/entry.html`: every `{{ … }}` is escaped by askama, and the
+/// template is checked against these fields when the crate compiles.
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage<'a> {
+    info: &'a EntryInfo,
+    event_id: &'a str,
+    channel: &'a str,
+    /// The badge's class: `UPCOMING`, `OPEN` or `ENDED`.
+    phase: &'static str,
+    badge: String,
+    notice: String,
+    period: String,
+    image: Option<&'a str>,
+    /// The draw's sealed seed (hex), once entries closed.
+    seal: Option<&'a str>,
 }
 
-impl EntryView {
-    pub(crate) fn from_json(v: &Value) -> EntryView {
-        let text = |k: &str| v[k].as_str().map(str::to_string);
-        EntryView {
-            event_id: text("eventId").unwrap_or_default(),
-            title: text("title").unwrap_or_default(),
-            prize: text("prize").unwrap_or_default(),
-            store_name: text("storeName").unwrap_or_default(),
-            start_date: text("startDate").filter(|s| !s.is_empty()),
-            end_date: text("endDate").filter(|s| !s.is_empty()),
-            status: text("status").unwrap_or_default(),
-            phase: text("phase").filter(|p| ["UPCOMING", "OPEN", "ENDED"].contains(&p.as_str())),
-            phase_label: text("phaseLabel").filter(|s| !s.is_empty()),
-            accepting: v["acceptingEntries"].as_bool().unwrap_or(false),
-            participant_count: v["participantCount"].as_i64().unwrap_or(0),
-            image_url: text("imageUrl").filter(|u| u.starts_with('/') || u.starts_with("http")),
-            seed_commitment: text("seedCommitment")
-                .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_hexdigit())),
-            drawn: v["drawn"].as_bool().unwrap_or(false),
-            verify_phone: v["verifyPhone"].as_bool().unwrap_or(false),
-        }
-    }
+/// `assets/message.html`: a Korean page with a title and one sentence.
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    text: &'a str,
+}
 
-    /// The phase, from the API's answer or (older answers) the status.
-    fn phase(&self) -> &str {
-        match (self.phase.as_deref(), self.status.as_str(), self.accepting) {
-            (Some(p), _, _) => p,
-            (None, _, true) => "OPEN",
-            (None, "ENDED", _) => "ENDED",
-            _ => "",
-        }
+/// `entry-info` as the page may show it: empty dates and labels as none,
+/// an image only from this site or http(s), a seal only when it is hex.
+fn checked(mut info: EntryInfo) -> EntryInfo {
+    info.start_date = info.start_date.filter(|s| !s.is_empty());
+    info.end_date = info.end_date.filter(|s| !s.is_empty());
+    info.phase_label = info.phase_label.filter(|s| !s.is_empty());
+    info.image_url = info
+        .image_url
+        .filter(|u| u.starts_with('/') || u.starts_with("http"));
+    info.seed_commitment = info
+        .seed_commitment
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_hexdigit()));
+    info
+}
+
+/// The phase, from the API's answer or (older answers) the status.
+fn phase(info: &EntryInfo) -> Option<Phase> {
+    match (info.phase, info.status.as_str(), info.accepting_entries) {
+        (Some(p), _, _) => Some(p),
+        (None, _, true) => Some(Phase::Open),
+        (None, "ENDED", _) => Some(Phase::Ended),
+        _ => None,
     }
 }
 
@@ -107,17 +98,21 @@ pub async fn page(
         } => return limited(&text, retry_after),
         ApiAnswer::Failed => return unavailable(),
     };
-    let view = EntryView::from_json(&body);
+    // Read as the API's own type; an answer that is not one is a failure.
+    let Ok(info) = serde_json::from_value::<EntryInfo>(body) else {
+        tracing::warn!("entry-info answer is not an EntryInfo");
+        return unavailable();
+    };
     // An unknown channel in a shared link should not stop a customer from
     // entering: the entry is simply recorded without a channel.
     let channel = html::channel(q.ch.as_deref())
         .map(|c| c.code())
         .unwrap_or("");
     let today = contracts::schedule::korea_date(chrono::Utc::now());
-    page_response(StatusCode::OK, render(&view, &event_id, channel, today))
+    html_response(StatusCode::OK, render(&checked(info), &event_id, channel, today))
 }
 
-fn period(view: &EntryView, today: NaiveDate) -> String {
+fn period(view: &EntryInfo, today: NaiveDate) -> String {
     let k = |s: &String| korean_day(s, today).unwrap_or_else(|| day(s).to_string());
     match (&view.start_date, &view.end_date) {
         (Some(s), Some(e)) => format!("{} ~ {}", k(s), k(e)),
@@ -143,20 +138,20 @@ fn korean_day(s: &str, today: NaiveDate) -> Option<String> {
 }
 
 /// The badge (its class and words) and the notice shown while the form is closed.
-fn status_label(view: &EntryView, today: NaiveDate) -> (&'static str, String, String) {
+fn status_label(view: &EntryInfo, today: NaiveDate) -> (&'static str, String, String) {
     let label = |fallback: &str| view.phase_label.clone().unwrap_or_else(|| fallback.into());
     let start = view
         .start_date
         .as_deref()
         .and_then(|s| korean_day(s, today));
     let end = view.end_date.as_deref();
-    match view.phase() {
-        "OPEN" => (
+    match phase(view) {
+        Some(Phase::Open) => (
             "OPEN",
             label("진행중"),
             "지금은 참여를 받지 않습니다.".into(),
         ),
-        "UPCOMING" => (
+        Some(Phase::Upcoming) => (
             "UPCOMING",
             label("시작 전"),
             match start {
@@ -164,7 +159,7 @@ fn status_label(view: &EntryView, today: NaiveDate) -> (&'static str, String, St
                 None => "아직 참여를 받지 않는 이벤트입니다.".into(),
             },
         ),
-        "ENDED" => {
+        Some(Phase::Ended) => {
             // Ended early by the owner, the end date is still ahead: no date then.
             let past = end
                 .and_then(|e| NaiveDate::parse_from_str(day(e), "%Y-%m-%d").ok())
@@ -178,7 +173,7 @@ fn status_label(view: &EntryView, today: NaiveDate) -> (&'static str, String, St
                 },
             )
         }
-        _ => (
+        None => (
             "UPCOMING",
             "준비중".into(),
             "아직 참여를 받지 않는 이벤트입니다.".into(),
@@ -186,94 +181,50 @@ fn status_label(view: &EntryView, today: NaiveDate) -> (&'static str, String, St
     }
 }
 
-/// The "fair draw" box of an event whose entries closed: one sentence, the
-/// sealed value folded away, and the proof once drawn.
-fn fairness(view: &EntryView, event_id: &str) -> String {
-    let Some(commitment) = &view.seed_commitment else {
-        return String::new();
-    };
-    let proof = if view.drawn {
-        format!(
-            r#"<p><a class="button" id="draw-proof" href="/api/events/{}/draw-proof">추첨 증명서 보기</a></p>"#,
-            html::escape(event_id)
-        )
-    } else {
-        "<p class=\"small muted\">추첨이 끝나면 누구나 결과를 확인할 수 있는 추첨 증명서가 이곳에 올라옵니다.</p>".into()
-    };
-    format!(
-        r#"<section class="card fair" id="fair" aria-labelledby="fair-title"><h2 id="fair-title">공정한 추첨</h2>
-    <p>응모가 마감될 때 추첨에 쓸 난수를 미리 봉인해 두어, 누구도 당첨 결과를 미리 정하거나 바꿀 수 없어요.</p>
-    {proof}<details><summary>봉인 값 보기</summary><code class="seal">{}</code></details></section>"#,
-        html::escape(commitment)
-    )
-}
-
-/// Fills every `{{name}}` of `template` in one pass: a value is never
-/// scanned again, so a title that reads `{{prize}}` stays as typed. Unknown
-/// names are left as they are.
-pub(crate) fn fill(template: &str, slot: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len() + 512);
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let name = &after[..close];
-        match slot(name) {
-            Some(value) => out.push_str(&value),
-            None => out.push_str(&rest[open..open + close + 4]),
-        }
-        rest = &after[close + 2..];
+/// Renders the entry page of a checked `entry-info`.
+pub(crate) fn render(
+    info: &EntryInfo,
+    event_id: &str,
+    channel: &str,
+    today: NaiveDate,
+) -> Result<String, askama::Error> {
+    let (phase, badge, notice) = status_label(info, today);
+    EntryPage {
+        info,
+        event_id,
+        channel,
+        phase,
+        badge,
+        notice,
+        period: period(info, today),
+        image: info.image_url.as_deref(),
+        seal: info.seed_commitment.as_deref(),
     }
-    out.push_str(rest);
-    out
-}
-
-/// Fills the entry template, each value escaped.
-pub(crate) fn render(view: &EntryView, event_id: &str, channel: &str, today: NaiveDate) -> String {
-    let (phase, badge, notice) = status_label(view, today);
-    let image = match &view.image_url {
-        Some(u) => format!(
-            r#"<img class="entry-image" src="{}" alt="{} 이벤트 이미지" width="1080" height="1080">"#,
-            html::escape(u),
-            html::escape(&view.title)
-        ),
-        None => String::new(),
-    };
-    fill(ENTRY_HTML, |name| {
-        Some(match name {
-            "image" => image.clone(),
-            "title" => html::escape(&view.title),
-            "prize" => html::escape(&view.prize),
-            "store" => html::escape(&view.store_name),
-            "period" => html::escape(&period(view, today)),
-            "phase" => phase.to_string(),
-            "badge" => html::escape(&badge),
-            "notice" => html::escape(&notice),
-            "fair" => fairness(view, event_id),
-            "count" => view.participant_count.to_string(),
-            "accepting" => (if view.accepting { "true" } else { "false" }).to_string(),
-            "verify" => (if view.verify_phone { "true" } else { "false" }).to_string(),
-            "eventId" => html::escape(event_id),
-            "channel" => html::escape(channel),
-            _ => return None,
-        })
-    })
+    .render()
 }
 
 pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
-    let body = fill(MESSAGE_HTML, |name| match name {
-        "title" => Some(html::escape(title)),
-        "text" => Some(html::escape(text)),
-        _ => None,
-    });
-    page_response(status, body)
+    html_response(status, MessagePage { title, text }.render())
 }
 
-pub(crate) fn page_response(status: StatusCode, body: String) -> Response {
+/// A rendered page, or (a template that could not be written, which
+/// askama's compile-time checks leave to formatting errors) a plain 500.
+pub(crate) fn html_response(status: StatusCode, body: Result<String, askama::Error>) -> Response {
+    match body {
+        Ok(body) => page_response(status, body),
+        Err(e) => {
+            tracing::error!(error = %e, "page not rendered");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "잠시 후 다시 시도해 주세요",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn page_response(status: StatusCode, body: String) -> Response {
     (
         status,
         [
@@ -318,24 +269,29 @@ fn unavailable() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 11).expect("date")
     }
 
-    fn page(info: Value) -> String {
-        render(&EntryView::from_json(&info), "evt-1", "", today())
+    /// `entry-info` as the page reads it: the typed answer, checked.
+    fn info(v: Value) -> EntryInfo {
+        checked(serde_json::from_value(v).expect("an EntryInfo"))
+    }
+
+    fn page(v: Value) -> String {
+        render(&info(v), "evt-1", "", today()).expect("rendered")
     }
 
     #[test]
     fn renders_escaped_fields_and_the_channel() {
-        let v = EntryView::from_json(&json!({"eventId": "evt-1", "title": "<b>가을</b> 이벤트",
+        let v = info(json!({"eventId": "evt-1", "title": "<b>가을</b> 이벤트",
             "prize": "커피 쿠폰", "storeName": "맛있는집", "status": "ACTIVE", "phase": "OPEN",
             "phaseLabel": "진행중", "acceptingEntries": true, "participantCount": 3,
             "startDate": "2026-11-01", "endDate": "2026-11-30T00:00:00Z"}));
-        let page = render(&v, "evt-1", "KAKAO", today());
-        assert!(page.contains("&lt;b&gt;가을&lt;/b&gt; 이벤트"));
+        let page = render(&v, "evt-1", "KAKAO", today()).expect("rendered");
+        assert!(page.contains("&#60;b&#62;가을&#60;/b&#62; 이벤트"));
         assert!(!page.contains("<b>가을"));
         assert!(page.contains("11월 1일 ~ 11월 30일"));
         assert!(page.contains(r#"data-channel="KAKAO""#));
@@ -346,25 +302,29 @@ mod tests {
     }
 
     #[test]
-    fn a_title_that_looks_like_a_slot_stays_as_typed() {
-        let page = page(
-            json!({"title": "{{prize}} {{eventId}} 이벤트", "prize": "<커피>",
-            "storeName": "{{title}}", "phase": "OPEN", "acceptingEntries": true}),
-        );
+    fn a_title_that_looks_like_a_slot_or_markup_renders_literally() {
+        let page = page(json!({"title": "{{prize}} {{eventId}} <script>alert(1)</script>",
+            "prize": "<커피>", "storeName": "{{title}}", "phase": "OPEN", "acceptingEntries": true}));
         assert!(
-            page.contains(r#"<h1 id="event-title">{{prize}} {{eventId}} 이벤트</h1>"#),
+            page.contains(
+                r#"<h1 id="event-title">{{prize}} {{eventId}} &#60;script&#62;alert(1)&#60;/script&#62;</h1>"#
+            ),
             "{page}"
         );
+        assert!(!page.contains("<script>alert"));
         assert!(page.contains(r#"<p class="store">{{title}}</p>"#));
-        assert!(page.contains(r#"<dd id="event-prize">&lt;커피&gt;</dd>"#));
+        assert!(page.contains(r#"<dd id="event-prize">&#60;커피&#62;</dd>"#));
     }
 
     #[test]
-    fn fill_leaves_unknown_and_unclosed_slots() {
-        let out = fill("a {{x}} {{y}} {{z", |n| {
-            (n == "x").then(|| "{{y}}".to_string())
-        });
-        assert_eq!(out, "a {{y}} {{y}} {{z");
+    fn a_message_page_escapes_its_words() {
+        let body = MessagePage {
+            title: "{{text}} <b>",
+            text: "x",
+        }
+        .render()
+        .expect("rendered");
+        assert!(body.contains("<h1>{{text}} &#60;b&#62;</h1>"), "{body}");
     }
 
     #[test]
@@ -411,9 +371,9 @@ mod tests {
     }
 
     #[test]
-    fn a_strange_seal_or_phase_is_dropped() {
-        let v = EntryView::from_json(&json!({"seedCommitment": "<script>", "phase": "<b>"}));
-        assert_eq!((v.seed_commitment, v.phase), (None, None));
+    fn a_strange_seal_is_dropped_and_a_strange_phase_is_no_entry_info() {
+        assert_eq!(info(json!({"seedCommitment": "<script>"})).seed_commitment, None);
+        assert!(serde_json::from_value::<EntryInfo>(json!({"phase": "<b>"})).is_err());
     }
 
     #[test]
@@ -425,7 +385,6 @@ mod tests {
 
     #[test]
     fn only_local_or_http_images() {
-        let v = EntryView::from_json(&json!({"imageUrl": "javascript:alert(1)"}));
-        assert_eq!(v.image_url, None);
+        assert_eq!(info(json!({"imageUrl": "javascript:alert(1)"})).image_url, None);
     }
 }

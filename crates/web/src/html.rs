@@ -1,21 +1,4 @@
-//! Small helpers for server-rendered HTML.
-
-/// Escapes text for HTML element content and quoted attributes. Five
-/// replacements do not justify a dependency.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+//! What a page's path and query may hold (escaping is the templates' own: askama).
 
 /// An event id as it may appear in a path: the API's opaque ids are short
 /// ASCII words (`evt-…`, `draft-…`); anything else cannot name an event.
@@ -37,15 +20,6 @@ pub fn channel(code: Option<&str>) -> Option<contracts::channels::Channel> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape(r#"<b a="1">&'x'"#),
-            "&lt;b a=&quot;1&quot;&gt;&amp;&#39;x&#39;"
-        );
-        assert_eq!(escape("맛있는집"), "맛있는집");
-    }
 
     #[test]
     fn event_ids() {

@@ -5,16 +5,8 @@
 
 use std::{path::Path, sync::Arc, time::Duration};
 
-use chrono::Utc;
-use contracts::messages::{rfc3339, Envelope, EventDraftCreated};
-use event::{
-    domain::{Objective, PurposeSelection, StoreInfo},
-    store::{EventStore, Saved},
-};
-use platform::{
-    db::{schema_name, Db},
-    ids::new_id,
-};
+use event::bench::DraftInserts;
+use platform::db::{schema_name, Db};
 
 use super::{
     load::{closed_loop, Op, Sequence},
@@ -36,10 +28,12 @@ pub async fn insert_phase(
     owners: i64,
 ) -> anyhow::Result<PhaseReport> {
     let db = open_scratch(database_url, scratch_dir, pool_size).await?;
-    let store = EventStore::new(db.clone());
+    // The endpoint's step 3 exactly: the store's own transaction, without
+    // HTTP, token check, cache or bus.
+    let inserts = DraftInserts::new(db.clone());
     let op: Op = Arc::new(move |n| {
-        let store = store.clone();
-        Box::pin(async move { insert_one(&store, n, owners).await })
+        let inserts = inserts.clone();
+        Box::pin(async move { inserts.insert(n, owners).await })
     });
     let label = format!("db insert, raw sqlx, {concurrency} tasks");
     let report = closed_loop(
@@ -52,35 +46,6 @@ pub async fn insert_phase(
     .await;
     drop_scratch(&db).await;
     Ok(report)
-}
-
-/// The endpoint's step 3 exactly: the store's own `save_draft`, which is the
-/// transaction the endpoint runs, without HTTP, token check, cache or bus.
-async fn insert_one(store: &EventStore, n: u64, owners: i64) -> Result<(), String> {
-    let selection = PurposeSelection {
-        user_id: (n as i64 % owners.max(1)) + 1,
-        objective: Objective::NewCustomers,
-        store: StoreInfo {
-            store_name: format!("맛있는집 {n}"),
-            industry: "음식점".into(),
-            address: "서울시 강남구".into(),
-        },
-    };
-    let saved = store
-        .save_draft(&new_id("draft"), &selection, Utc::now(), |row| {
-            Envelope::wrap(&EventDraftCreated {
-                event_draft_id: row.id.clone(),
-                user_id: row.user_id,
-                objective: row.objective.clone(),
-                created_at: rfc3339(row.created_at),
-            })
-        })
-        .await
-        .map_err(|e| format!("insert: {e}"))?;
-    match saved {
-        Saved::Created(..) => Ok(()),
-        Saved::Existing(_) => Err("insert answered an existing draft".into()),
-    }
 }
 
 async fn open_scratch(
@@ -118,7 +83,7 @@ async fn drop_scratch(db: &Db) {
             .execute(pool)
             .await
         {
-            eprintln!("kem bench: could not drop scratch schema {schema}: {e}");
+            eprintln!("kem-bench purposes: could not drop scratch schema {schema}: {e}");
         }
     }
     db.close().await;
@@ -128,25 +93,17 @@ async fn drop_scratch(db: &Db) {
 mod tests {
     use super::*;
 
-    async fn count_rows(db: &Db) -> (i64, i64) {
-        platform::with_db!(db, pool => {
-            let drafts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_drafts").fetch_one(pool).await.expect("count");
-            let outbox: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(pool).await.expect("count");
-            (drafts, outbox)
-        })
-    }
-
     #[tokio::test]
-    async fn each_insert_writes_one_draft_and_one_outbox_row() {
+    async fn the_scratch_database_has_the_event_tables_and_takes_inserts() {
         let dir = tempfile::tempdir().expect("tmp");
         let db = open_scratch("sqlite://", dir.path(), 2)
             .await
             .expect("scratch");
-        let store = EventStore::new(db.clone());
+        let inserts = DraftInserts::new(db.clone());
         for n in 0..3 {
-            insert_one(&store, n, 2).await.expect("insert");
+            inserts.insert(n, 2).await.expect("insert");
         }
-        assert_eq!(count_rows(&db).await, (3, 3));
-        db.close().await;
+        drop_scratch(&db).await;
+        assert!(dir.path().join(format!("{SCRATCH}.db")).exists());
     }
 }

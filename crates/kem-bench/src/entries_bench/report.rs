@@ -1,4 +1,4 @@
-//! What `kem bench-entries` measured: a table for people and one JSON line.
+//! What `kem-bench entries` measured: a table for people and one JSON line.
 
 use serde_json::{json, Value};
 
@@ -124,7 +124,7 @@ impl EntriesReport {
     /// The plain-text table.
     pub fn table(&self) -> String {
         let mut out = format!(
-            "kem bench-entries: POST /api/events/{{id}}/participate (database {}, cache {}, bus {})\n\
+            "kem-bench entries: POST /api/events/{{id}}/participate (database {}, cache {}, bus {})\n\
              concurrency {}, {:.1} s per phase, open-loop rate {}/s; ~5 % repeated phones, ~2 % bad bodies\n\n",
             self.backend("database"),
             self.backend("cache"),

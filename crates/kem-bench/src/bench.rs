@@ -1,4 +1,4 @@
-//! `kem bench`: load generator for `POST /api/events/purposes` (issue 2, item 7).
+//! `kem-bench purposes` (was `kem bench`): load generator for `POST /api/events/purposes` (issue 2, item 7).
 //!
 //! One run, in this order:
 //! 1. setup: registers `--users` owners (argon2, so before any timing), one
@@ -156,7 +156,7 @@ async fn measure_in(
         None => {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
             Some(
-                crate::start(settings.clone(), listener)
+                kem::start(settings.clone(), listener)
                     .await
                     .context("starting the app")?,
             )
@@ -181,7 +181,7 @@ async fn measure_in(
         None
     } else {
         eprintln!(
-            "kem bench: database insert loop, {} tasks, {:.1} s",
+            "kem-bench purposes: database insert loop, {} tasks, {:.1} s",
             args.concurrency,
             timing.duration.as_secs_f64()
         );
@@ -228,7 +228,7 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
     } = *timing;
     let client = http::client()?;
     let backends = http::backends(&client, base).await?;
-    eprintln!("kem bench: registering {} owners on {base}", args.users);
+    eprintln!("kem-bench purposes: registering {} owners on {base}", args.users);
     let owners = http::register_owners(&client, base, args.users, args.setup_concurrency).await?;
     let drafts = Arc::new(http::cached_drafts(&client, base, &owners).await?);
     let owners = Arc::new(owners);
@@ -236,7 +236,7 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
     let purpose = http::purpose_op(client.clone(), base, owners);
 
     if !warmup.is_zero() {
-        eprintln!("kem bench: warming up for {:.1} s", warmup.as_secs_f64());
+        eprintln!("kem-bench purposes: warming up for {:.1} s", warmup.as_secs_f64());
         closed_loop(
             "warmup".into(),
             args.concurrency,
@@ -248,7 +248,7 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
         tokio::time::sleep(SETTLE).await;
     }
     eprintln!(
-        "kem bench: closed loop, {} clients, {:.1} s",
+        "kem-bench purposes: closed loop, {} clients, {:.1} s",
         args.concurrency,
         duration.as_secs_f64()
     );
@@ -264,7 +264,7 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
     tokio::time::sleep(SETTLE).await;
 
     eprintln!(
-        "kem bench: open loop, {}/s, {:.1} s",
+        "kem-bench purposes: open loop, {}/s, {:.1} s",
         args.rate,
         duration.as_secs_f64()
     );
@@ -281,7 +281,7 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
     tokio::time::sleep(SETTLE).await;
 
     eprintln!(
-        "kem bench: cache reads, {} clients, {:.1} s",
+        "kem-bench purposes: cache reads, {} clients, {:.1} s",
         args.cache_read_concurrency,
         cache_duration.as_secs_f64()
     );

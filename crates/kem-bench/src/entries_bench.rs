@@ -1,4 +1,4 @@
-//! `kem bench-entries`: customers' entries under load (issue 5 item 6).
+//! `kem-bench entries` (was `kem bench-entries`): customers' entries under load (issue 5 item 6).
 //!
 //! Starts the app in this process on the configured backends (SQLite files
 //! in a scratch directory unless a data directory was chosen; on PostgreSQL
@@ -121,7 +121,7 @@ pub async fn measure(
     isolate::one_address_plays_every_client(&mut settings);
     let measured = async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let app = crate::start(settings, listener)
+        let app = kem::start(settings, listener)
             .await
             .context("starting the app")?;
         let report = phases(&app.base_url(), args, duration, warmup).await;
@@ -191,11 +191,11 @@ async fn phases(
         base: base.to_string(),
         token: owner.token,
     });
-    eprintln!("kem bench-entries: publishing an event on {base}");
+    eprintln!("kem-bench entries: publishing an event on {base}");
     let id = api.active_event(owner.user_id).await?;
 
     let baseline_for = duration.min(Duration::from_secs(3));
-    eprintln!("kem bench-entries: baseline GET /healthz, {c} clients");
+    eprintln!("kem-bench entries: baseline GET /healthz, {c} clients");
     let baseline = closed_loop(
         format!("baseline GET /healthz, {c} clients"),
         c,
@@ -212,7 +212,7 @@ async fn phases(
     let op = entries::entry_op(client.clone(), base, &id, tally.clone());
     if !warmup.is_zero() {
         eprintln!(
-            "kem bench-entries: warming up for {:.1} s",
+            "kem-bench entries: warming up for {:.1} s",
             warmup.as_secs_f64()
         );
         closed_loop("warmup".into(), c, warmup, seq.clone(), op.clone()).await;
@@ -220,7 +220,7 @@ async fn phases(
     }
 
     eprintln!(
-        "kem bench-entries: closed loop, {c} clients, {:.1} s",
+        "kem-bench entries: closed loop, {c} clients, {:.1} s",
         duration.as_secs_f64()
     );
     let before = tally.accepted();
@@ -239,7 +239,7 @@ async fn phases(
     tokio::time::sleep(SETTLE).await;
 
     eprintln!(
-        "kem bench-entries: open loop, {}/s, {:.1} s",
+        "kem-bench entries: open loop, {}/s, {:.1} s",
         args.rate,
         duration.as_secs_f64()
     );

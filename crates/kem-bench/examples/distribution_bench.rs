@@ -7,7 +7,7 @@
 //!    distribute (the channel fails fast, target ≤ 50 ms) and of a six-channel
 //!    distribute (the others unaffected).
 //!
-//! Run: `cargo run -p kem --release --example distribution_bench [ROUNDS]`.
+//! Run: `cargo run -p kem-bench --release --example distribution_bench [ROUNDS]`.
 
 use std::time::{Duration, Instant};
 

@@ -1,4 +1,4 @@
-//! `kem bench-flow`: the creation and publish steps timed end to end through
+//! `kem-bench flow` (was `kem bench-flow`): the creation and publish steps timed end to end through
 //! HTTP on an in-process app (issue 3 item 6, issue 4 item 6):
 //! 1. AI job: `POST ai-recommendations` → `COMPLETED` seen by polling (built-in engine);
 //! 2. image job: 3 styles × 3 platforms → `COMPLETED`, and every file's size;
@@ -203,7 +203,7 @@ pub async fn run(mut settings: Settings, args: FlowBenchArgs) -> anyhow::Result<
         &json!({"retry_backoff_ms": [10, 20, 40], "breaker_failures": 2, "breaker_open_ms": 600000}),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let app = crate::start(settings, listener).await?;
+    let app = kem::start(settings, listener).await?;
     let result = measure(&app.base_url(), &args).await;
     app.stop().await?;
     let lines = result?;

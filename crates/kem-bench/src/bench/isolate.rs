@@ -84,7 +84,7 @@ impl FreshDatabase {
             conn.close().await
         };
         if let Err(e) = dropped.await {
-            eprintln!("kem bench: could not drop database {}: {e}", self.name);
+            eprintln!("kem-bench: could not drop database {}: {e}", self.name);
         }
     }
 }

@@ -140,7 +140,7 @@ impl BenchReport {
     pub fn table(&self) -> String {
         let mut out = String::new();
         out.push_str(&format!(
-            "kem bench: POST /api/events/purposes on {} (database {}, cache {}, bus {})\n",
+            "kem-bench purposes: POST /api/events/purposes on {} (database {}, cache {}, bus {})\n",
             self.target,
             self.backend("database"),
             self.backend("cache"),
@@ -198,7 +198,7 @@ impl BenchReport {
         out
     }
 
-    /// One line of JSON with every figure, for CI logs (`kem bench | tail -1 | jq`).
+    /// One line of JSON with every figure, for CI logs (`kem-bench purposes | tail -1 | jq`).
     pub fn json_line(&self) -> String {
         let backends: serde_json::Map<String, Value> = self
             .backends
