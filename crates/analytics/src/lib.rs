@@ -1,6 +1,7 @@
 //! Analytics service: live per-event counters fed only by the bus, the
 //! owner's dashboards and the ROI estimate (UFR-ANAL-010).
 
+mod config;
 pub mod dashboard;
 pub mod domain;
 pub mod http;
@@ -17,6 +18,7 @@ use platform::{
     db::{Migrations, PlatformTable},
     Deps, Module,
 };
+pub use config::AnalyticsConfig;
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "analytics";
@@ -30,39 +32,6 @@ pub fn migrations() -> Migrations {
         sqlite: &SQLITE,
         postgres: &POSTGRES,
         platform: &[PlatformTable::Inbox],
-    }
-}
-
-/// The `[analytics]` settings table.
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-#[serde(default)]
-pub struct AnalyticsConfig {
-    /// How long a dashboard stays in the cache (`analytics:dashboard:{eventId}`, 1 h).
-    pub dashboard_cache_ttl_secs: u64,
-    /// The owner-wide dashboard covers at most this many of the newest events.
-    pub max_owner_events: i64,
-}
-
-impl Default for AnalyticsConfig {
-    fn default() -> Self {
-        AnalyticsConfig {
-            dashboard_cache_ttl_secs: 3600,
-            max_owner_events: 200,
-        }
-    }
-}
-
-impl AnalyticsConfig {
-    /// Every field in its allowed range.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        let c = Checks::new(NAME);
-        c.range(
-            "dashboard_cache_ttl_secs",
-            self.dashboard_cache_ttl_secs,
-            1,
-            86_400,
-        )?;
-        c.range("max_owner_events", self.max_owner_events, 1, 10_000)
     }
 }
 

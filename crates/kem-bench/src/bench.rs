@@ -228,7 +228,10 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
     } = *timing;
     let client = http::client()?;
     let backends = http::backends(&client, base).await?;
-    eprintln!("kem-bench purposes: registering {} owners on {base}", args.users);
+    eprintln!(
+        "kem-bench purposes: registering {} owners on {base}",
+        args.users
+    );
     let owners = http::register_owners(&client, base, args.users, args.setup_concurrency).await?;
     let drafts = Arc::new(http::cached_drafts(&client, base, &owners).await?);
     let owners = Arc::new(owners);
@@ -236,7 +239,10 @@ async fn http_phases(args: &BenchArgs, base: &str, timing: &Timing) -> anyhow::R
     let purpose = http::purpose_op(client.clone(), base, owners);
 
     if !warmup.is_zero() {
-        eprintln!("kem-bench purposes: warming up for {:.1} s", warmup.as_secs_f64());
+        eprintln!(
+            "kem-bench purposes: warming up for {:.1} s",
+            warmup.as_secs_f64()
+        );
         closed_loop(
             "warmup".into(),
             args.concurrency,

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use platform::config::{CliOverrides, Settings};
 
 #[derive(Parser)]
-#[command(name = "kem-bench", version, about = "Load generators for KT AI Event Marketing")]
+#[command(
+    name = "kem-bench",
+    version,
+    about = "Load generators for KT AI Event Marketing"
+)]
 struct Cli {
     /// Settings file (TOML) layered over the embedded defaults.
     #[arg(long, global = true)]
