@@ -16,13 +16,11 @@ pub mod worker;
 use std::time::Duration;
 
 use platform::{
-    config::{Checks, ConfigError, Secret},
+    config::ConfigError,
     db::{Migrations, PlatformTable},
     outbox::Outbox,
-    resilience::{BreakerConfig, CircuitBreaker},
     Deps, Module,
 };
-use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 
 pub use config::{provider_from, AiConfig};

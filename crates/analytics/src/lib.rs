@@ -13,12 +13,12 @@ pub mod worker;
 
 use std::sync::Arc;
 
+pub use config::AnalyticsConfig;
 use platform::{
-    config::{Checks, ConfigError},
+    config::ConfigError,
     db::{Migrations, PlatformTable},
     Deps, Module,
 };
-pub use config::AnalyticsConfig;
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "analytics";

@@ -27,7 +27,7 @@ pub use png;
 use std::{sync::Arc, time::Duration};
 
 use platform::{
-    config::{Checks, ConfigError, Secret},
+    config::{Checks, ConfigError},
     db::{Migrations, PlatformTable},
     outbox::Outbox,
     Deps, Module,

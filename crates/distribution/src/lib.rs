@@ -14,7 +14,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use contracts::channels::Channel;
 use platform::{
-    config::{Checks, ConfigError, Secret},
+    config::ConfigError,
     db::{Migrations, PlatformTable},
     outbox::Outbox,
     resilience::{BreakerConfig, Bulkhead, CircuitBreaker, RetrySchedule},

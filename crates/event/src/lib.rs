@@ -4,8 +4,8 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod channels;
-pub mod cost;
 mod config;
+pub mod cost;
 pub mod creation;
 pub mod creation_http;
 pub mod distribution_client;
@@ -27,13 +27,13 @@ pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
+pub use config::EventConfig;
 use platform::{
-    config::{Checks, ConfigError},
+    config::ConfigError,
     db::{Migrations, PlatformTable},
     outbox::Outbox,
     Deps, Module,
 };
-pub use config::EventConfig;
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "event";

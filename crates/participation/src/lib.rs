@@ -22,13 +22,13 @@ pub mod worker;
 
 use std::{sync::Arc, time::Duration};
 
+pub use config::ParticipationConfig;
 use platform::{
-    config::{Checks, ConfigError},
+    config::ConfigError,
     db::{Migrations, PlatformTable},
     outbox::Outbox,
     Deps, Module,
 };
-pub use config::ParticipationConfig;
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "participation";
