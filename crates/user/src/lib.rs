@@ -1,8 +1,8 @@
 //! User service: users and their stores, sessions, login (UFR-USER-010/020).
 
 pub mod domain;
-pub mod http;
-pub mod service;
+pub(crate) mod http;
+pub(crate) mod service;
 pub mod store;
 
 use std::{sync::Arc, time::Duration};
