@@ -3,27 +3,27 @@
 
 #[cfg(feature = "bench")]
 pub mod bench;
-pub mod channels;
+pub(crate) mod channels;
 mod config;
-pub mod cost;
-pub mod creation;
-pub mod creation_http;
-pub mod distribution_client;
+pub(crate) mod cost;
+pub(crate) mod creation;
+pub(crate) mod creation_http;
+pub(crate) mod distribution_client;
 pub mod domain;
-pub mod http;
-pub mod jobs_store;
-pub mod owner_http;
-pub mod photos;
-pub mod plan;
-pub mod public_id;
-pub mod publish;
-pub mod publish_store;
-pub mod readiness;
-pub mod schedule;
+pub(crate) mod http;
+pub(crate) mod jobs_store;
+pub(crate) mod owner_http;
+pub(crate) mod photos;
+pub(crate) mod plan;
+pub(crate) mod public_id;
+pub(crate) mod publish;
+pub(crate) mod publish_store;
+pub(crate) mod readiness;
+pub(crate) mod schedule;
 mod schedule_store;
-pub mod service;
+pub(crate) mod service;
 pub mod store;
-pub mod worker;
+pub(crate) mod worker;
 
 use std::{sync::Arc, time::Duration};
 
