@@ -7,7 +7,7 @@ mod config;
 pub mod domain;
 pub mod engine;
 pub mod llm;
-pub mod prompt;
+pub(crate) mod prompt;
 pub mod provider;
 pub mod service;
 pub mod store;
