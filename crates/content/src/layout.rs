@@ -5,6 +5,7 @@
 //! width of a string at a size, measured with the real font.
 
 /// Characters the templates draw themselves; the font must cover them.
+#[cfg(test)]
 pub const SYMBOLS: &str = "…~·:!";
 /// Appended to a line that had to be cut.
 pub const ELLIPSIS: &str = "…";
@@ -19,17 +20,21 @@ pub struct Rect {
 }
 
 impl Rect {
+    #[cfg(test)]
     pub fn right(&self) -> f32 {
         self.x + self.w
     }
+    #[cfg(test)]
     pub fn bottom(&self) -> f32 {
         self.y + self.h
     }
     /// Whether the rectangle lies within a `width` × `height` canvas.
+    #[cfg(test)]
     pub fn inside(&self, width: f32, height: f32) -> bool {
         self.x >= 0.0 && self.y >= 0.0 && self.right() <= width && self.bottom() <= height
     }
     /// Whether the two rectangles share any area.
+    #[cfg(test)]
     pub fn overlaps(&self, other: &Rect) -> bool {
         self.x < other.right()
             && other.x < self.right()
@@ -131,6 +136,7 @@ pub fn fit_text(text: &str, area: Rect, fit: Fit, width: Measure<'_>) -> TextBlo
 
 /// Greedy wrapping at spaces; a word wider than the line is broken between
 /// characters (long Korean compounds, URLs).
+#[cfg(test)]
 pub fn wrap(text: &str, max_width: f32, size: f32, width: Measure<'_>) -> Vec<String> {
     wrap_words(text, max_width, size, width).0
 }

@@ -8,16 +8,16 @@
 //! the outbox. [`http`] serves the files at `GET /api/content/images/{key}`.
 
 mod config;
-pub mod fonts;
-pub mod http;
-pub mod layout;
+pub(crate) mod fonts;
+pub(crate) mod http;
+pub(crate) mod layout;
 pub mod objects;
-pub mod photos;
-pub mod render;
+pub(crate) mod photos;
+pub(crate) mod render;
 pub mod service;
 pub mod store;
-pub mod style;
-pub mod worker;
+pub(crate) mod style;
+pub(crate) mod worker;
 
 /// The image codecs of the owner's photos, for callers that check them.
 pub use image;

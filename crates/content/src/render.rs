@@ -63,6 +63,7 @@ pub struct Composition {
 
 impl Composition {
     /// The placed text of `role`.
+    #[cfg(test)]
     pub fn get(&self, role: Role) -> Option<&Placed> {
         self.texts.iter().find(|p| p.role == role)
     }
@@ -135,6 +136,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The full SVG document of one image.
+#[cfg(test)]
 pub fn svg(text: &ImageText, industry: &str, style: ImageStyle, platform: ImagePlatform) -> String {
     svg_over(text, industry, style, platform, None)
 }
@@ -239,6 +241,7 @@ const LOGO_SHARE: f32 = 0.16;
 const LOGO_MARGIN_SHARE: f32 = 0.035;
 
 /// Renders one image: SVG → pixels → PNG (RGB, no alpha: the canvas is opaque).
+#[cfg(test)]
 pub fn render(
     text: &ImageText,
     industry: &str,
@@ -334,18 +337,6 @@ fn draw(canvas: &mut tiny_skia::Pixmap, picture: &image::RgbaImage, x: i32, y: i
         tiny_skia::Transform::identity(),
         None,
     );
-}
-
-/// Rasterises an SVG document with the embedded fonts only.
-pub fn rasterise(
-    document: &str,
-    width: u32,
-    height: u32,
-) -> Result<tiny_skia::Pixmap, RenderError> {
-    let mut pixmap =
-        tiny_skia::Pixmap::new(width, height).ok_or(RenderError::Canvas(width, height))?;
-    rasterise_onto(document, &mut pixmap)?;
-    Ok(pixmap)
 }
 
 /// Draws an SVG document over what the canvas holds.
