@@ -1,13 +1,13 @@
 //! Distribution service: parallel publishing to the six channels,
 //! per-channel status, retries (docs/design.md §3.3, UFR-DIST-010/020).
 
-pub mod adapters;
+pub(crate) mod adapters;
 mod config;
 pub mod domain;
-pub mod http;
+pub(crate) mod http;
 mod results;
-pub mod service;
-pub mod stats_job;
+pub(crate) mod service;
+pub(crate) mod stats_job;
 pub mod store;
 
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
