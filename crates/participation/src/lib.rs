@@ -2,23 +2,23 @@
 //! participant list (UFR-PART-020) and the auditable winner draw (UFR-PART-030).
 
 mod config;
-pub mod coupon;
-pub mod directory;
+pub(crate) mod coupon;
+pub(crate) mod directory;
 pub mod domain;
 pub mod draw;
-pub mod drawing;
-pub mod erasure;
-pub mod http;
-pub mod intake;
-pub mod notices;
-pub mod prizes;
+pub(crate) mod drawing;
+pub(crate) mod erasure;
+pub(crate) mod http;
+pub(crate) mod intake;
+pub(crate) mod notices;
+pub(crate) mod prizes;
 pub mod proof;
-pub mod service;
+pub(crate) mod service;
 pub mod signals;
 pub mod store;
-pub mod verification;
+pub(crate) mod verification;
 pub mod views;
-pub mod worker;
+pub(crate) mod worker;
 
 use std::{sync::Arc, time::Duration};
 
