@@ -2,14 +2,14 @@
 //! owner's dashboards and the ROI estimate (UFR-ANAL-010).
 
 mod config;
-pub mod dashboard;
+pub(crate) mod dashboard;
 pub mod domain;
-pub mod http;
-pub mod overview;
-pub mod service;
+pub(crate) mod http;
+pub(crate) mod overview;
+pub(crate) mod service;
 pub mod store;
 mod store_sql;
-pub mod worker;
+pub(crate) mod worker;
 
 use std::sync::Arc;
 
