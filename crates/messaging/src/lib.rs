@@ -4,8 +4,8 @@
 //! speaking the same APIs ([`sandbox`], the adapters' default target).
 
 pub mod config;
-pub mod nhn;
-pub mod provider;
+pub(crate) mod nhn;
+pub(crate) mod provider;
 pub mod sandbox;
 
 pub use config::MessagingConfig;
