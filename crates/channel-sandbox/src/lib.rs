@@ -7,12 +7,12 @@
 //! records what it received, and serves stats that grow with time. The
 //! routes are not part of the public OpenAPI document.
 
-pub mod admin;
+pub(crate) mod admin;
 mod config;
-pub mod knobs;
-pub mod partners;
-pub mod social;
-pub mod stats;
+pub(crate) mod knobs;
+pub(crate) mod partners;
+pub(crate) mod social;
+pub(crate) mod stats;
 pub mod store;
 
 use std::sync::Arc;
