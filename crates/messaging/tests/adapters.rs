@@ -5,10 +5,9 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::Utc;
 use messaging::{
-    config::MessagingConfig,
     providers,
     sandbox::{self, store::MessageStore, Sandbox, SandboxConfig},
-    Accepted, Delivery, Kind, Outgoing, Providers, SendError,
+    Accepted, Delivery, Kind, MessagingConfig, Outgoing, Providers, SendError,
 };
 use platform::{config::Secret, db::Db};
 use serde_json::{json, Value};

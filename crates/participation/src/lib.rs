@@ -1,5 +1,9 @@
 //! Participation service: customers' entries (UFR-PART-010), the owner's
 //! participant list (UFR-PART-020) and the auditable winner draw (UFR-PART-030).
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `ParticipationConfig`,
+//! `draw` / `proof` / `views` for `kem verify-draw`, and `domain` / `store` and
+//! `Signals` for the store tests; the rest is `pub(crate)`.
 
 mod config;
 pub(crate) mod coupon;
@@ -14,7 +18,7 @@ pub(crate) mod notices;
 pub(crate) mod prizes;
 pub mod proof;
 pub(crate) mod service;
-pub mod signals;
+pub(crate) mod signals;
 pub mod store;
 pub(crate) mod verification;
 pub mod views;
@@ -29,6 +33,7 @@ use platform::{
     outbox::Outbox,
     Deps, Module,
 };
+pub use signals::Signals;
 
 /// This service's name: its SQLite file and PostgreSQL schema are named after it.
 pub const NAME: &str = "participation";
@@ -115,7 +120,7 @@ pub fn module(deps: &Deps) -> Result<Module, ConfigError> {
     }
     let providers = messaging::providers(&messaging, &deps.base_url).map_err(|reason| {
         platform::config::ConfigError::Invalid {
-            name: messaging::config::SECTION.to_string(),
+            name: messaging::SECTION.to_string(),
             reason,
         }
     })?;

@@ -5,11 +5,11 @@ use chrono::{SubsecRound, Utc};
 use contracts::messages::{rfc3339, Envelope, ParticipantRegistered};
 use participation::{
     domain::{Entry, EntryInput},
-    signals::Signals,
     store::{
         Closed, DrawRow, EventFact, EventRow, NewCoupon, ParticipantFilter, ParticipantRow,
         ParticipationStore, RegisterError, SeedOffer,
     },
+    Signals,
 };
 use platform::db::{Db, StoreError};
 
