@@ -2,6 +2,10 @@
 //! (built-in engine or an OpenAI-compatible LLM), reached only over the bus:
 //! `AiJobRequested` on `ai-job-topic` in, `AiJobStarted` then
 //! `AiJobCompleted` or `AiJobFailed` on `ai-result-topic` out.
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `AiConfig`, `provider_from`, and
+//! `domain`, `engine`, `llm`, `provider`, `service`, `store`, `worker` for the
+//! crate's tests and bench and `kem`'s API tests; the rest is `pub(crate)`.
 
 mod config;
 pub mod domain;

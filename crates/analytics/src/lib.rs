@@ -1,5 +1,8 @@
 //! Analytics service: live per-event counters fed only by the bus, the
 //! owner's dashboards and the ROI estimate (UFR-ANAL-010).
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `AnalyticsConfig`, and `domain` /
+//! `store` for the store tests and `kem`'s cost test; the rest is `pub(crate)`.
 
 mod config;
 pub(crate) mod dashboard;

@@ -6,6 +6,9 @@
 //! `Idempotency-Key` header (same key → same post, no second record),
 //! records what it received, and serves stats that grow with time. The
 //! routes are not part of the public OpenAPI document.
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `SandboxConfig`, `Sandbox`,
+//! `slug`, and `store` for the crate's store tests; the rest is `pub(crate)`.
 
 pub(crate) mod admin;
 mod config;

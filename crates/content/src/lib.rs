@@ -6,6 +6,10 @@
 //! the files ([`objects`]), records them ([`store`]) and answers
 //! `ImageJobCompleted` or `ImageJobFailed` on `image-result-topic` through
 //! the outbox. [`http`] serves the files at `GET /api/content/images/{key}`.
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `ContentConfig`, the `image` / `png`
+//! codecs, and `objects` / `service` / `store` for the crate's tests and
+//! bench; the rest is `pub(crate)`.
 
 mod config;
 pub(crate) mod fonts;

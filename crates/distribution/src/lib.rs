@@ -1,5 +1,9 @@
 //! Distribution service: parallel publishing to the six channels,
 //! per-channel status, retries (docs/design.md §3.3, UFR-DIST-010/020).
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `DistributionConfig` (with
+//! `Endpoint`, `Endpoints`), and `domain` / `store` for the crate's store tests;
+//! the rest is `pub(crate)`.
 
 pub(crate) mod adapters;
 mod config;

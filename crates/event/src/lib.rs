@@ -1,5 +1,9 @@
 //! Event service: drafts and events, the creation flow (UFR-EVENT-020 and
 //! on), publish orchestration.
+//!
+//! Face: `NAME`, `migrations()`, `module()`, `EventConfig`, `domain` / `store`
+//! for the crate's store tests and `bench` (feature `bench`) for `kem-bench`; the
+//! rest is `pub(crate)`.
 
 #[cfg(feature = "bench")]
 pub mod bench;

@@ -1,4 +1,7 @@
 //! User service: users and their stores, sessions, login (UFR-USER-010/020).
+//!
+//! Face: `NAME`, `migrations()`, `module()`, and `domain` / `store` for the
+//! crate's store tests; the rest is `pub(crate)`.
 
 pub mod domain;
 pub(crate) mod http;
