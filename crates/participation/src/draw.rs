@@ -193,7 +193,9 @@ mod tests {
     #[test]
     fn a_logged_draw_verifies_and_a_changed_list_or_seed_does_not() {
         let list = entries(3, 7, Weights::for_bonus(true));
-        let s = new_seed();
+        // A fixed seed: with a random one, 1 draw in a few hundred picks the
+        // same three as seed(1) below and the "other seed" check would fail.
+        let s = seed(7);
         let seed_hex = hex::encode(s);
         let winners = draw(&list, 3, &s);
         let logged_digest = digest(&list);
