@@ -101,7 +101,10 @@ mod tests {
     fn the_build_lists_the_app_s_files_with_their_types() {
         let names: Vec<String> = Assets::iter().map(|n| n.into_owned()).collect();
         for expected in ["app.css", "icon.svg", "app.js", "entry.js", "jsqr.js"] {
-            assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
         }
         assert!(!names.iter().any(|n| n.ends_with(".html")), "{names:?}");
         for name in &names {

@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
+use askama::Template;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::Response,
 };
-use askama::Template;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use qrcode::{EcLevel, QrCode};
 use serde_json::Value;

@@ -109,7 +109,10 @@ pub async fn page(
         .map(|c| c.code())
         .unwrap_or("");
     let today = contracts::schedule::korea_date(chrono::Utc::now());
-    html_response(StatusCode::OK, render(&checked(info), &event_id, channel, today))
+    html_response(
+        StatusCode::OK,
+        render(&checked(info), &event_id, channel, today),
+    )
 }
 
 fn period(view: &EntryInfo, today: NaiveDate) -> String {
@@ -303,8 +306,10 @@ mod tests {
 
     #[test]
     fn a_title_that_looks_like_a_slot_or_markup_renders_literally() {
-        let page = page(json!({"title": "{{prize}} {{eventId}} <script>alert(1)</script>",
-            "prize": "<커피>", "storeName": "{{title}}", "phase": "OPEN", "acceptingEntries": true}));
+        let page = page(
+            json!({"title": "{{prize}} {{eventId}} <script>alert(1)</script>",
+            "prize": "<커피>", "storeName": "{{title}}", "phase": "OPEN", "acceptingEntries": true}),
+        );
         assert!(
             page.contains(
                 r#"<h1 id="event-title">{{prize}} {{eventId}} &#60;script&#62;alert(1)&#60;/script&#62;</h1>"#
@@ -372,7 +377,10 @@ mod tests {
 
     #[test]
     fn a_strange_seal_is_dropped_and_a_strange_phase_is_no_entry_info() {
-        assert_eq!(info(json!({"seedCommitment": "<script>"})).seed_commitment, None);
+        assert_eq!(
+            info(json!({"seedCommitment": "<script>"})).seed_commitment,
+            None
+        );
         assert!(serde_json::from_value::<EntryInfo>(json!({"phase": "<b>"})).is_err());
     }
 
@@ -385,6 +393,9 @@ mod tests {
 
     #[test]
     fn only_local_or_http_images() {
-        assert_eq!(info(json!({"imageUrl": "javascript:alert(1)"})).image_url, None);
+        assert_eq!(
+            info(json!({"imageUrl": "javascript:alert(1)"})).image_url,
+            None
+        );
     }
 }
