@@ -1361,6 +1361,15 @@ async fn second_event(b: &mut Browser, narrow: &mut Browser, first: &Value) {
     narrow
         .look("/#/new/5", "#totals", None, "wizard-5-channels")
         .await;
+    // 지니TV's money box on the narrowest phone (quoted, not saved).
+    narrow.click("label[for='ch-GINITV']").await;
+    narrow
+        .text_contains("#est-GINITV", "예상 노출 10,000명")
+        .await;
+    narrow
+        .shot("wizard-5-ginitv", Some("#settings-GINITV"))
+        .await;
+    narrow.click("label[for='ch-GINITV']").await;
     for ch in ["INSTAGRAM", "NAVER"] {
         b.click(&format!("label[for='ch-{ch}']")).await;
     }
@@ -1371,6 +1380,8 @@ async fn second_event(b: &mut Browser, narrow: &mut Browser, first: &Value) {
     narrow
         .look("/#/new/6", "#publish-progress", None, "wizard-6-review")
         .await;
+    narrow.text_contains("#review-cost-total", "원").await;
+    narrow.shot("wizard-6-cost", Some("#cost-title")).await;
     let review = b.text_contains("#step", title).await;
     assert!(
         review.contains("인스타그램") && review.contains("네이버 블로그"),
