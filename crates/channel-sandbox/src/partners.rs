@@ -60,13 +60,11 @@ fn either(result: Result<Response, Response>) -> Response {
 }
 
 /// Households reached per booking radius.
+/// The booking's reach, from the one table the owner's app also shows.
 fn reach_of(radius: &str) -> Option<u64> {
-    match radius {
-        "500m" => Some(3_000),
-        "1km" => Some(8_000),
-        "2km" => Some(20_000),
-        _ => None,
-    }
+    ["500m", "1km", "2km"]
+        .contains(&radius)
+        .then(|| contracts::channels::expected_reach(Channel::Uridongnetv, Some(radius), None))
 }
 
 async fn book_local_ad(
@@ -170,9 +168,10 @@ async fn register_tv_ad(
                 .filter(|b| *b > 0)
                 .ok_or_else(|| invalid("budget must be a positive number of won"))?;
             let row = record(&sb, ch, Kind::Post, &idempotency_key(&headers), &body).await?;
-            // About 30 won per impression on local IPTV.
+            // About 30 won per impression on local IPTV (the one table).
+            let impressions = contracts::channels::expected_reach(ch, None, Some(budget));
             Ok(Json(
-                json!({"adId": row.id, "status": "REGISTERED", "estimatedImpressions": budget / 30,
+                json!({"adId": row.id, "status": "REGISTERED", "estimatedImpressions": impressions,
                        "previewUrl": sb.post_url(ch, &row.id)}),
             )
             .into_response())

@@ -53,6 +53,26 @@ impl Channel {
     }
 }
 
+/// Views a channel is expected to bring with its settings: the one table
+/// behind every "예상 노출" figure (the channel step, the publish result, the
+/// distribution fallback, the sandbox partners). `radius` matters to
+/// 우리동네TV (`500m`, `1km`, `2km`; 1 km otherwise), `budget` (won) to 지니TV
+/// (about 30 won per impression; 300,000 won when not given).
+pub fn expected_reach(channel: Channel, radius: Option<&str>, budget: Option<u64>) -> u64 {
+    match channel {
+        Channel::Uridongnetv => match radius {
+            Some("500m") => 3_000,
+            Some("2km") => 20_000,
+            _ => 8_000,
+        },
+        Channel::Ginitv => budget.unwrap_or(300_000) / 30,
+        Channel::Instagram => 1_500,
+        Channel::Naver => 800,
+        Channel::Kakao => 1_200,
+        Channel::Ringobiz => 300,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,6 +80,22 @@ impl EventStatus {
         }
     }
 
+    /// The status in the owner's words, for messages and screens: a code
+    /// such as `ACTIVE` never reaches an owner.
+    pub const fn label(self) -> &'static str {
+        match self {
+            EventStatus::Draft => "작성 중",
+            EventStatus::Approved => "게시 준비 중",
+            EventStatus::Active => "게시 중",
+            EventStatus::Ended => "종료됨",
+        }
+    }
+
+    /// Why an action is refused in this status, in the owner's words.
+    pub fn refusal(self) -> String {
+        format!("현재 상태({})에서는 할 수 없는 작업입니다", self.label())
+    }
+
     /// Exactly one of the four codes.
     pub fn parse(raw: &str) -> Option<EventStatus> {
         EventStatus::ALL.into_iter().find(|s| s.as_str() == raw)
@@ -123,6 +139,19 @@ impl EventStatus {
 mod tests {
     use super::*;
     use EventStatus::*;
+
+    #[test]
+    fn statuses_are_named_in_korean_without_codes() {
+        for s in EventStatus::ALL {
+            let words = s.refusal();
+            assert!(words.contains(s.label()), "{words}");
+            assert!(!words.bytes().any(|b| b.is_ascii_alphabetic()), "{words}");
+        }
+        assert_eq!(
+            Active.refusal(),
+            "현재 상태(게시 중)에서는 할 수 없는 작업입니다"
+        );
+    }
 
     #[test]
     fn the_machine_moves_forward_only() {

@@ -227,22 +227,16 @@ pub fn idempotency_key(event_id: &str, channel: Channel) -> String {
     format!("{event_id}:{}", channel.code())
 }
 
-/// Views a channel is expected to bring when its API gives no estimate.
+/// Views a channel is expected to bring when its API gives no estimate:
+/// the one table in contracts, so the publish result says what the channel
+/// step said.
 pub fn expected_views(channel: Channel, settings: &ChannelSettings) -> u64 {
-    match (channel, settings) {
-        (Channel::Uridongnetv, ChannelSettings::LocalTv { radius, .. }) => match radius.as_str() {
-            "500m" => 3_000,
-            "2km" => 20_000,
-            _ => 8_000,
-        },
-        (Channel::Ginitv, ChannelSettings::Iptv { budget, .. }) => budget / 30,
-        (Channel::Instagram, _) => 1_500,
-        (Channel::Naver, _) => 800,
-        (Channel::Kakao, _) => 1_200,
-        (Channel::Ringobiz, _) => 300,
-        (Channel::Uridongnetv, _) => 8_000,
-        (Channel::Ginitv, _) => 10_000,
-    }
+    let (radius, budget) = match settings {
+        ChannelSettings::LocalTv { radius, .. } => (Some(radius.as_str()), None),
+        ChannelSettings::Iptv { budget, .. } => (None, Some(*budget)),
+        _ => (None, None),
+    };
+    contracts::channels::expected_reach(channel, radius, budget)
 }
 
 #[cfg(test)]

@@ -49,14 +49,14 @@ impl From<EventError> for ApiError {
             EventError::Rule(EventRuleError::InvalidTransition(t)) => ApiError::new(
                 StatusCode::CONFLICT,
                 codes::EVENT_WRONG_STATUS,
-                format!("현재 상태({})에서는 할 수 없는 작업입니다", t.from.as_str()),
+                t.from.refusal(),
             ),
             EventError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, codes::EVENT_FORBIDDEN, "권한이 없습니다"),
             EventError::NotFound => ApiError::new(StatusCode::NOT_FOUND, codes::EVENT_NOT_FOUND, "이벤트를 찾을 수 없습니다"),
             EventError::WrongStatus(status) => ApiError::new(
                 StatusCode::CONFLICT,
                 codes::EVENT_WRONG_STATUS,
-                format!("현재 상태({})에서는 할 수 없는 작업입니다", status.as_str()),
+                status.refusal(),
             ),
             EventError::Channel(ChannelError::Unknown(code)) => ApiError::bad_request(
                 codes::EVENT_UNKNOWN_CHANNEL,
@@ -375,9 +375,24 @@ async fn quote_cost(
     let cost = service
         .quote(auth.user_id, &id, &channels, &req.channel_settings)
         .await?;
+    // Each asked channel's expected views with these settings, from the one
+    // table the publish result also uses (an unreadable setting: its default).
+    let reach = channels
+        .iter()
+        .map(|c| {
+            let settings = req.channel_settings.get(c.code());
+            let radius = settings.and_then(|s| s["radius"].as_str());
+            let budget = settings.and_then(|s| s["budget"].as_u64());
+            (
+                c.code().to_string(),
+                contracts::channels::expected_reach(*c, radius, budget),
+            )
+        })
+        .collect();
     Ok(Json(CostAnswer {
         total: cost.total,
         items: cost.items,
+        reach,
     }))
 }
 
@@ -388,6 +403,8 @@ pub struct CostAnswer {
     pub total: i64,
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<contracts::money::CostItem>,
+    /// Expected views per asked channel code ("예상 노출", people).
+    pub reach: std::collections::BTreeMap<String, u64>,
 }
 
 /// End an active event (UFR-EVENT-070); announces `EventEnded`.

@@ -1,25 +1,12 @@
 // Wizard step 5: the six channels, each with its settings, its expected
-// reach and its cost. The cost comes from the API (POST /api/events/{id}/cost,
-// the one cost model the review screen and the dashboard also use).
+// reach and its cost. Both come from the API (POST /api/events/{id}/cost:
+// the one cost model the review screen and the dashboard also use, and the
+// one reach table the publish result also uses).
 import { post, put } from './api.js';
 import { esc, num, CHANNELS, showApiError, fieldError } from './ui.js';
-import { amount, won } from './money.js';
+import { amount, won, readWon } from './money.js';
 
-const REACH = { '500m': 3000, '1km': 8000, '2km': 20000 };
 const SLOTS = { morning: '아침', lunch: '점심', afternoon: '오후', evening: '저녁', night: '밤' };
-
-/** Expected reach (people) of a channel with its settings. */
-export function reach(code, s = {}) {
-  switch (code) {
-    case 'URIDONGNETV': return REACH[s.radius] || REACH['1km'];
-    case 'RINGOBIZ': return 600;
-    case 'GINITV': return Math.round((Number(s.budget) || 0) / 25);
-    case 'INSTAGRAM': return 1500;
-    case 'NAVER': return 1000;
-    case 'KAKAO': return 2000;
-    default: return 0;
-  }
-}
 
 const DESC = {
   URIDONGNETV: '동네 TV에 광고를 내보냅니다', RINGOBIZ: '매장 전화 연결음을 이벤트 안내로 바꿉니다',
@@ -34,7 +21,7 @@ function settingsHtml(code, s) {
       <div class="field"><label for="${code}-timeSlot">시간대</label><select id="${code}-timeSlot" name="${code}-timeSlot">${opt(SLOTS, s.timeSlot || 'evening')}</select>${err('timeSlot')}</div></div>`;
     case 'RINGOBIZ': return `<div class="field"><label for="${code}-phoneNumber">매장 전화번호</label><input id="${code}-phoneNumber" name="${code}-phoneNumber" type="tel" inputmode="numeric" value="${esc(s.phoneNumber || '')}" placeholder="0212345678" aria-describedby="${code}-phoneNumber-error">${err('phoneNumber')}</div>`;
     case 'GINITV': return `<div class="grid two"><div class="field"><label for="${code}-region">광고 지역</label><input id="${code}-region" name="${code}-region" value="${esc(s.region || '')}" placeholder="서울 강남구" aria-describedby="${code}-region-error">${err('region')}</div>
-      <div class="field"><label for="${code}-budget">예산 (원)</label><input id="${code}-budget" name="${code}-budget" type="number" inputmode="numeric" min="50000" max="50000000" step="10000" value="${esc(s.budget || 300000)}" aria-describedby="${code}-budget-error">${err('budget')}</div></div>`;
+      <div class="field"><label for="${code}-budget">예산</label><input id="${code}-budget" name="${code}-budget" type="text" inputmode="numeric" autocomplete="off" value="${esc(won(s.budget || 300000))}" aria-describedby="${code}-budget-error">${err('budget')}</div></div>`;
     default: return '<p class="muted small">추가 설정이 필요 없습니다.</p>';
   }
 }
@@ -44,7 +31,7 @@ function read(form, code) {
   switch (code) {
     case 'URIDONGNETV': return { radius: v('radius'), timeSlot: v('timeSlot') };
     case 'RINGOBIZ': return { phoneNumber: v('phoneNumber').replace(/[-\s]/g, '') };
-    case 'GINITV': return { region: v('region'), budget: Number(v('budget')) };
+    case 'GINITV': return { region: v('region'), budget: readWon(v('budget')) };
     default: return null;
   }
 }
@@ -83,17 +70,17 @@ async function totals(ctx) {
   const price = (c) => items.find((i) => i.kind === c);
   let people = 0; let sum = 0;
   for (const c of Object.keys(CHANNELS)) {
-    const r = reach(c, read(ctx.form, c) || {});
+    const r = cost && cost.reach ? cost.reach[c] : null;
     const item = price(c);
     const el = ctx.form.querySelector(`#est-${c}`);
-    if (el) el.textContent = `예상 노출 ${num(r)}명 · 비용 ${item ? amount(item.amount) : '확인 중'}`;
-    if (ctx.state.channels.includes(c)) { people += r; sum += item ? item.amount : 0; }
+    if (el) el.textContent = `예상 노출 ${r == null ? '확인 중' : `${num(r)}명`} · 비용 ${item ? amount(item.amount) : '확인 중'}`;
+    if (ctx.state.channels.includes(c)) { people += r || 0; sum += item ? item.amount : 0; }
   }
   const prize = price('PRIZE');
   if (prize) sum += prize.amount;
   ctx.form.querySelector('#totals').textContent = cost
     ? `선택 ${ctx.state.channels.length}개 · 예상 노출 ${num(people)}명 · 예상 비용 ${won(sum)}${prize ? ` (${prize.label} ${won(prize.amount)} 포함)` : ''}`
-    : `선택 ${ctx.state.channels.length}개 · 예상 노출 ${num(people)}명`;
+    : `선택 ${ctx.state.channels.length}개`;
 }
 
 export const channelsStep = {
@@ -111,6 +98,8 @@ export const channelsStep = {
       <p class="error" id="channels-error" aria-live="polite"></p>
       <p class="card" id="totals" aria-live="polite"></p>`;
     body.addEventListener('change', (e) => {
+      // The budget reads as money (300,000원) once the owner leaves the box.
+      if (e.target.id === 'GINITV-budget' && readWon(e.target.value)) e.target.value = won(readWon(e.target.value));
       const m = e.target.id.match(/^ch-(.+)$/);
       if (m) body.querySelector(`#settings-${m[1]}`).hidden = !e.target.checked;
       totals(ctx);

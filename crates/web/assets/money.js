@@ -10,6 +10,9 @@ export const ROI_FORMULA = 'ROI = (예상 매출 − 투자 비용) ÷ 투자 �
 /** 1234000 → "1,234,000원". */
 export const won = (n) => `${Math.round(Number(n) || 0).toLocaleString('ko-KR')}원`;
 
+/** What the owner typed in a money box, in won: "300,000원" → 300000 (0 when nothing). */
+export const readWon = (text) => Number(String(text ?? '').replace(/[^0-9]/g, '')) || 0;
+
 /** An amount, or 무료 for a part that costs nothing. */
 export const amount = (n) => (Number(n) ? won(n) : '무료');
 

@@ -36,7 +36,8 @@ async function copy(text) {
 
 /** The share card: one line for everyone, then one per published channel. */
 export function shareBlock(e) {
-  const enc = encodeURIComponent(e.eventId);
+  // The QR codes carry the same public link as the copy and share buttons.
+  const enc = encodeURIComponent(e.publicId || e.eventId);
   const rows = [['', '모든 채널 공통'], ...(e.channels || []).map((c) => [c, channelName(c)])];
   return `<ul class="list links" id="links">${rows.map(([ch, name]) => {
     const q = ch ? `?ch=${encodeURIComponent(ch)}` : '';

@@ -57,6 +57,7 @@ function gainLabel(r, objective) {
   const o = objective || '';
   if (/재방문/.test(o) || /재방문/.test(r.targetAudience || '')) return '예상 재방문 고객';
   if (/인지도/.test(o)) return '예상 참여 고객';
+  if (/매출/.test(o)) return '예상 방문 고객';
   return '예상 신규 고객';
 }
 

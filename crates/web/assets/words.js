@@ -41,12 +41,22 @@ export function duration(seconds) {
 /** The event statuses in the owner's words. */
 export const STATUS_WORDS = { DRAFT: '작성중', APPROVED: '게시 대기', ACTIVE: '진행중', ENDED: '종료' };
 
+/** The server's status names (contracts::status::EventStatus::label), back to the refusal they stand for. */
+const STATUS_OF_LABEL = {
+  '작성 중': '현재 상태(DRAFT)에서는 할 수 없는 작업입니다',
+  '게시 준비 중': '현재 상태(APPROVED)에서는 할 수 없는 작업입니다',
+  '게시 중': '현재 상태(ACTIVE)에서는 할 수 없는 작업입니다',
+  '종료됨': '현재 상태(ENDED)에서는 할 수 없는 작업입니다',
+};
+
 /**
  * An API message as the owner should read it: no status codes in brackets,
  * seconds of a minute or more said in minutes, `을(를)`-style particles resolved.
  */
 export function plain(message) {
   return String(message ?? '')
+    .replace(/현재 상태\((작성 중|게시 준비 중|게시 중|종료됨)\)에서는 할 수 없는 작업입니다/g,
+      (_, w) => STATUS_OF_LABEL[w])
     .replace(/현재 상태\((DRAFT|APPROVED|ACTIVE|ENDED)\)에서는 할 수 없는 작업입니다/g,
       (_, s) => (s === 'DRAFT' ? '아직 작성중인 이벤트라 할 수 없는 작업입니다'
         : `이미 ${s === 'APPROVED' ? '게시를 시작한' : s === 'ACTIVE' ? '게시된' : '종료된'} 이벤트라 바꿀 수 없습니다`))

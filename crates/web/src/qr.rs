@@ -11,11 +11,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use contracts::errors as codes;
+use contracts::event_state::EventEntryState;
 use platform::http::{ApiError, ApiPath, ApiQuery};
+use platform::ratelimit::ClientAddr;
 use qrcode::{Color, EcLevel, QrCode};
 use serde::Deserialize;
 
-use crate::{html, WebState};
+use crate::{html, ApiAnswer, WebState};
 
 /// Pixels per QR module in the PNG.
 const SCALE: usize = 8;
@@ -28,6 +30,52 @@ pub struct LinkQuery {
     ch: Option<String>,
 }
 
+/// The id a QR code's link carries: the entry link's public id, never the
+/// internal event id (`draft-…`). A QR asked for by event id looks the public
+/// id up in the event's public entry state; unpublished events have no QR.
+async fn link_id(state: &WebState, client: std::net::IpAddr, id: &str) -> Result<String, ApiError> {
+    if !html::valid_event_id(id) {
+        return Err(not_found());
+    }
+    if contracts::event_state::is_public_id(id) {
+        return Ok(id.to_string());
+    }
+    match state
+        .public_json(&format!("/api/events/{id}/entry-state"), client)
+        .await
+    {
+        ApiAnswer::Found(body) => {
+            let entry: EventEntryState =
+                serde_json::from_value(body).map_err(ApiError::internal)?;
+            // Events from before public ids keep their event id link.
+            Ok(if entry.public_id.is_empty() {
+                id.to_string()
+            } else {
+                entry.public_id
+            })
+        }
+        ApiAnswer::NotFound => Err(not_found()),
+        ApiAnswer::Limited { message, .. } => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::TOO_MANY_REQUESTS,
+            message,
+        )),
+        ApiAnswer::Failed => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::UNAVAILABLE,
+            "이벤트 정보를 불러오지 못했습니다. 잠시 후 다시 시도해 주세요",
+        )),
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        "이벤트를 찾을 수 없습니다",
+    )
+}
+
 /// The entry link a QR code carries: `{base}/e/{id}` plus `?ch=` when given.
 pub(crate) fn entry_link(
     state: &WebState,
@@ -36,11 +84,7 @@ pub(crate) fn entry_link(
     ch: Option<&str>,
 ) -> Result<String, ApiError> {
     if !html::valid_event_id(event_id) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            codes::NOT_FOUND,
-            "이벤트를 찾을 수 없습니다",
-        ));
+        return Err(not_found());
     }
     let channel = match ch.filter(|c| !c.trim().is_empty()) {
         None => None,
@@ -79,10 +123,12 @@ fn code_for(link: &str) -> Result<QrCode, ApiError> {
 pub async fn svg(
     State(state): State<Arc<WebState>>,
     headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     ApiPath(event_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<LinkQuery>,
 ) -> Result<Response, ApiError> {
-    let link = entry_link(&state, &headers, &event_id, q.ch.as_deref())?;
+    let id = link_id(&state, client, &event_id).await?;
+    let link = entry_link(&state, &headers, &id, q.ch.as_deref())?;
     let svg = code_for(&link)?
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(240, 240)
@@ -95,10 +141,12 @@ pub async fn svg(
 pub async fn png(
     State(state): State<Arc<WebState>>,
     headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
     ApiPath(event_id): ApiPath<String>,
     ApiQuery(q): ApiQuery<LinkQuery>,
 ) -> Result<Response, ApiError> {
-    let link = entry_link(&state, &headers, &event_id, q.ch.as_deref())?;
+    let id = link_id(&state, client, &event_id).await?;
+    let link = entry_link(&state, &headers, &id, q.ch.as_deref())?;
     let bytes = png_bytes(&code_for(&link)?).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "image/png")], bytes).into_response())
 }

@@ -78,7 +78,11 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
     let q = t
         .post(&quote_path, Some(&token), channel_body(&channels))
         .await;
-    assert_eq!((q.status, &q.body), (200, &cost));
+    assert_eq!(q.status, 200, "{}", q.body);
+    assert_eq!(
+        (&q.body["total"], &q.body["items"]),
+        (&cost["total"], &cost["items"])
+    );
     let q = t
         .post(
             &quote_path,
@@ -89,6 +93,14 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
     assert_eq!(q.status, 200, "{}", q.body);
     assert_eq!(amount_of(&q.body, "GINITV"), Some(1_000_000));
     assert_eq!(amount_of(&q.body, "RINGOBIZ"), Some(30_000));
+    // Each channel's expected views ("예상 노출") from the one reach table, with
+    // the settings as typed: the figure the publish result also shows.
+    assert_eq!(
+        q.body["reach"],
+        json!({"GINITV": 1_000_000 / 30, "RINGOBIZ": 300}),
+        "{}",
+        q.body
+    );
     let bad = t
         .post(&quote_path, Some(&token), json!({"channels": ["YOUTUBE"]}))
         .await;

@@ -297,6 +297,29 @@ async fn entry_links_use_the_public_id_and_entries_through_it_count() {
         .await
         .expect("qr");
     assert_eq!(qr.status(), 200);
+    let by_public = qr.bytes().await.expect("qr body");
+    // Asked for by the event id, the QR still carries the public link: the
+    // same code, so the same picture, as the one asked for by public id.
+    let by_event = t
+        .http()
+        .get(t.url(&format!("/e/{id}/qr.svg?ch=KAKAO")))
+        .send()
+        .await
+        .expect("qr");
+    assert_eq!(by_event.status(), 200);
+    assert_eq!(by_event.bytes().await.expect("qr body"), by_public);
+    let png = |path: String| {
+        let (t, url) = (&t, t.url(&path));
+        async move {
+            let r = t.http().get(url).send().await.expect("qr");
+            assert_eq!(r.status(), 200, "{path}");
+            r.bytes().await.expect("png")
+        }
+    };
+    assert_eq!(
+        png(format!("/e/{id}/qr.png")).await,
+        png(format!("/e/{public_id}/qr.png")).await
+    );
     let code = t
         .post(
             &format!("/api/events/{public_id}/verifications"),
