@@ -1,5 +1,8 @@
 // The owner's own photos at the content step: a product or store photo and a
-// logo, straight from the phone (JPEG, PNG, HEIC). The server re-encodes them,
+// logo, straight from the phone (JPEG, PNG). The picker asks for JPEG or PNG on
+// purpose: an iPhone then converts its HEIC photos to JPEG before handing them
+// over, which the server (no HEIC decoder without system libraries) can read.
+// The server re-encodes them,
 // strips EXIF and location, and refuses what is too big or not an image with a
 // Korean message, shown here next to the picker.
 import { api } from './api.js';
@@ -12,11 +15,11 @@ const MAX = 10 * 1024 * 1024;
 export function photoPicker(photos = []) {
   const has = Object.fromEntries((photos || []).map((p) => [p.kind, p.url]));
   return `<fieldset class="photos" id="photos"><legend>내 사진 (선택)</legend>
-    <p class="hint">휴대폰 사진(JPEG·PNG·HEIC, 10MB까지)을 올리면 홍보 이미지에 쓰여요. 위치 정보는 지워서 저장해요.</p>
+    <p class="hint">휴대폰 사진(10MB까지)을 올리면 홍보 이미지에 쓰여요. 위치 정보는 지워서 저장해요.</p>
     ${KINDS.map(([kind, label]) => `<div class="photo row" data-kind="${kind}">
       <img class="photo-thumb" id="photo-${kind}-thumb" alt="${esc(label)} 미리보기" ${has[kind] ? `src="${esc(has[kind])}"` : 'hidden'}>
       <label class="button" for="photo-${kind}">${esc(label)} ${has[kind] ? '바꾸기' : '올리기'}</label>
-      <input class="visually-hidden" type="file" id="photo-${kind}" name="photo-${kind}" accept="image/jpeg,image/png,image/heic" aria-describedby="photo-${kind}-error">
+      <input class="visually-hidden" type="file" id="photo-${kind}" name="photo-${kind}" accept="image/jpeg,image/png" aria-describedby="photo-${kind}-error">
       <p class="error grow" id="photo-${kind}-error" aria-live="polite"></p><p class="small muted grow" id="photo-${kind}-state" aria-live="polite"></p></div>`).join('')}
   </fieldset>`;
 }
