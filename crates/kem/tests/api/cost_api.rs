@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    journey::{channel_body, enter_many, ready_draft, recommendations},
+    journey::{channel_body, enter_many, publish, ready_draft, recommendations},
     spawn, TestApp,
 };
 
@@ -111,19 +111,7 @@ async fn the_cost_at_review_is_the_dashboards_investment_and_roi_waits_for_an_en
         .await;
     assert_eq!(other.status, 403);
 
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(
-        (a.status, &a.body["status"]),
-        (200, &json!("ACTIVE")),
-        "{}",
-        a.body
-    );
+    publish(&t, &token, &id).await;
 
     // The dashboard's investment is the same figure, part by part; no entry
     // yet, so no ROI (null, 집계 중) — not −100 %.

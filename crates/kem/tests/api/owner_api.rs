@@ -6,57 +6,9 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    journey::{enter_many, images, poll, recommendations},
+    journey::{enter_many, poll, publish, ready_draft_titled, recommendations},
     Api, TestApp,
 };
-
-/// Walks a draft to the content step with an edited title, then channels.
-async fn draft_with_title(
-    t: &TestApp,
-    token: &str,
-    uid: i64,
-    title: &str,
-    channels: &[&str],
-) -> String {
-    let id = t.draft(token, uid).await;
-    let job = recommendations(t, token, &id).await;
-    assert_eq!(job["status"], "COMPLETED", "{job}");
-    let a = t
-        .put(
-            &format!("/api/events/{id}/recommendation"),
-            Some(token),
-            json!({"optionNumber": 1}),
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    let imgs = images(t, token, &id, json!({"platforms": ["INSTAGRAM"]})).await;
-    let image_id = imgs["images"][0]["imageId"]
-        .as_str()
-        .expect("image")
-        .to_string();
-    let a = t
-        .put(
-            &format!("/api/events/{id}/content"),
-            Some(token),
-            json!({"imageId": image_id, "title": title}),
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    // The edited title is re-rendered onto the image before publishing.
-    poll(t, token, &format!("/api/events/{id}"), |v| {
-        v["content"]["renderingJobId"].is_null()
-    })
-    .await;
-    let a = t
-        .put(
-            &format!("/api/events/{id}/channels"),
-            Some(token),
-            crate::support::journey::channel_body(channels),
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
-    id
-}
 
 /// The posts a sandbox channel recorded (their bodies as sent).
 async fn posts(t: &TestApp, channel: &str) -> Vec<Value> {
@@ -70,7 +22,7 @@ async fn the_edited_title_is_the_events_title_and_posts_carry_customer_copy() {
     let t = crate::support::spawn().await;
     let (token, uid) = t.owner().await;
     let title = "우리 가게 첫눈 맞이 라떼 이벤트";
-    let id = draft_with_title(&t, &token, uid, title, &["INSTAGRAM", "NAVER"]).await;
+    let id = ready_draft_titled(&t, &token, uid, Some(title), &["INSTAGRAM", "NAVER"]).await;
     let events = t.listen("event-topic");
 
     // The view, the list, its search and the dashboard say the owner's title.
@@ -98,19 +50,7 @@ async fn the_edited_title_is_the_events_title_and_posts_carry_customer_copy() {
     let home = t.get("/api/events/dashboard", Some(&token)).await.body;
     assert_eq!(home["recent"]["DRAFT"][0]["title"], title, "{home}");
 
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(
-        (a.status, &a.body["status"]),
-        (200, &json!("ACTIVE")),
-        "{}",
-        a.body
-    );
+    publish(&t, &token, &id).await;
 
     // EventCreated and EventPublished carry it.
     let seen = events
@@ -226,7 +166,7 @@ use chrono::Datelike;
 async fn entry_links_use_the_public_id_and_entries_through_it_count() {
     let t = crate::support::spawn().await;
     let (token, uid) = t.owner().await;
-    let id = draft_with_title(&t, &token, uid, "공개 링크 이벤트", &["INSTAGRAM"]).await;
+    let id = ready_draft_titled(&t, &token, uid, Some("공개 링크 이벤트"), &["INSTAGRAM"]).await;
     let view = t.get(&format!("/api/events/{id}"), Some(&token)).await.body;
     let public_id = view["publicId"].as_str().expect("publicId").to_string();
     assert_eq!(public_id.len(), 8, "{view}");
@@ -237,14 +177,7 @@ async fn entry_links_use_the_public_id_and_entries_through_it_count() {
         "{public_id}"
     );
     assert_eq!(view["entryUrl"], format!("/e/{public_id}"));
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
+    publish(&t, &token, &id).await;
 
     // The page, its facts, an entry attributed to its channel, the QR.
     for path in [format!("/e/{public_id}"), format!("/e/{id}")] {
@@ -351,15 +284,15 @@ async fn entry_links_use_the_public_id_and_entries_through_it_count() {
 async fn duplicate_makes_a_fresh_draft_and_any_draft_can_be_deleted() {
     let t = crate::support::spawn().await;
     let (token, uid) = t.owner().await;
-    let id = draft_with_title(&t, &token, uid, "복제할 이벤트", &["INSTAGRAM", "GINITV"]).await;
-    let a = t
-        .post(
-            &format!("/api/events/{id}/publish"),
-            Some(&token),
-            Value::Null,
-        )
-        .await;
-    assert_eq!(a.status, 200, "{}", a.body);
+    let id = ready_draft_titled(
+        &t,
+        &token,
+        uid,
+        Some("복제할 이벤트"),
+        &["INSTAGRAM", "GINITV"],
+    )
+    .await;
+    publish(&t, &token, &id).await;
     let source = t.get(&format!("/api/events/{id}"), Some(&token)).await.body;
 
     let a = t

@@ -61,6 +61,18 @@ pub async fn images(t: &impl Api, token: &str, id: &str, body: Value) -> Value {
 /// Walks every creation step, leaving a draft ready to publish to `channels`
 /// (with settings for the channels that need them).
 pub async fn ready_draft(t: &impl Api, token: &str, user_id: i64, channels: &[&str]) -> String {
+    ready_draft_titled(t, token, user_id, None, channels).await
+}
+
+/// [`ready_draft`], with the title the owner typed at the content step (the
+/// image is re-rendered with it before the channels are chosen).
+pub async fn ready_draft_titled(
+    t: &impl Api,
+    token: &str,
+    user_id: i64,
+    title: Option<&str>,
+    channels: &[&str],
+) -> String {
     let id = t.draft(token, user_id).await;
     let job = recommendations(t, token, &id).await;
     assert_eq!(job["status"], "COMPLETED", "{job}");
@@ -75,14 +87,20 @@ pub async fn ready_draft(t: &impl Api, token: &str, user_id: i64, channels: &[&s
     let images = images(t, token, &id, json!({"platforms": ["INSTAGRAM"]})).await;
     assert_eq!(images["status"], "COMPLETED", "{images}");
     let image_id = images["images"][0]["imageId"].as_str().expect("image");
+    let mut content = json!({"imageId": image_id});
+    if let Some(title) = title {
+        content["title"] = json!(title);
+    }
     let a = t
-        .put(
-            &format!("/api/events/{id}/content"),
-            Some(token),
-            json!({"imageId": image_id}),
-        )
+        .put(&format!("/api/events/{id}/content"), Some(token), content)
         .await;
     assert_eq!(a.status, 200, "content: {}", a.body);
+    if title.is_some() {
+        poll(t, token, &format!("/api/events/{id}"), |v| {
+            v["content"]["renderingJobId"].is_null()
+        })
+        .await;
+    }
     let a = t
         .put(
             &format!("/api/events/{id}/channels"),
@@ -114,10 +132,17 @@ pub fn channel_body(channels: &[&str]) -> Value {
 pub async fn published_event(t: &impl Api, channels: &[&str]) -> (String, String, i64) {
     let (token, owner) = t.owner().await;
     let id = ready_draft(t, &token, owner, channels).await;
+    publish(t, &token, &id).await;
+    (id, token, owner)
+}
+
+/// Publishes a ready draft with the channels saved on it; answers the
+/// publish result, which must be ACTIVE.
+pub async fn publish(t: &impl Api, token: &str, id: &str) -> Value {
     let a = t
         .post(
             &format!("/api/events/{id}/publish"),
-            Some(&token),
+            Some(token),
             Value::Null,
         )
         .await;
@@ -127,7 +152,7 @@ pub async fn published_event(t: &impl Api, channels: &[&str]) -> (String, String
         "{}",
         a.body
     );
-    (id, token, owner)
+    a.body
 }
 
 /// `count` entries named `{name}{i}` with phones `010-{block}-{i:04}`.
