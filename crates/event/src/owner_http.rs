@@ -9,10 +9,7 @@ use axum::{
     Json,
 };
 use chrono::Utc;
-use contracts::{
-    errors as codes,
-    messages::{rfc3339, Envelope, EventDraftCreated},
-};
+use contracts::errors as codes;
 use platform::http::{ApiError, ApiPath, AuthUser, ErrorBody};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -219,14 +216,7 @@ impl EventService {
                 &source,
                 &platform::ids::new_id("draft"),
                 Utc::now(),
-                |row| {
-                    Envelope::wrap(&EventDraftCreated {
-                        event_draft_id: row.id.clone(),
-                        user_id: row.user_id,
-                        objective: row.objective.clone(),
-                        created_at: rfc3339(row.created_at),
-                    })
-                },
+                crate::service::draft_created,
             )
             .await?;
         let view = self.refresh_cache(&row).await;

@@ -306,14 +306,7 @@ impl EventService {
         let now = Utc::now();
         let saved = self
             .store
-            .save_draft(&new_id("draft"), &selection, now, |row| {
-                Envelope::wrap(&EventDraftCreated {
-                    event_draft_id: row.id.clone(),
-                    user_id: row.user_id,
-                    objective: row.objective.clone(),
-                    created_at: rfc3339(row.created_at),
-                })
-            })
+            .save_draft(&new_id("draft"), &selection, now, draft_created)
             .await?;
         let (row, message) = match saved {
             Saved::Created(row, message) => (row, Some(message)),
@@ -521,4 +514,15 @@ impl EventService {
         }
         Ok(())
     }
+}
+
+/// `EventDraftCreated` for a new draft row: a purpose selection's or a
+/// duplicate's, written in the same transaction as the row.
+pub(crate) fn draft_created(row: &EventRow) -> Envelope {
+    Envelope::wrap(&EventDraftCreated {
+        event_draft_id: row.id.clone(),
+        user_id: row.user_id,
+        objective: row.objective.clone(),
+        created_at: rfc3339(row.created_at),
+    })
 }
