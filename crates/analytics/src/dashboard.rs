@@ -370,5 +370,4 @@ pub fn event_dashboard(s: &Snapshot) -> EventDashboard {
 }
 
 #[cfg(test)]
-#[path = "dashboard_tests.rs"]
 mod tests;

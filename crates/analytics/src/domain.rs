@@ -190,5 +190,4 @@ pub fn entry_channel(channel: Option<&str>) -> &'static str {
 }
 
 #[cfg(test)]
-#[path = "domain_tests.rs"]
 mod tests;

@@ -243,5 +243,4 @@ pub fn pill_text_area(pill: Rect) -> Rect {
 }
 
 #[cfg(test)]
-#[path = "layout_tests.rs"]
 mod tests;

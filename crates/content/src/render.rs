@@ -373,5 +373,4 @@ fn encode_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, RenderError> {
 }
 
 #[cfg(test)]
-#[path = "render_tests.rs"]
 mod tests;

@@ -240,5 +240,4 @@ pub fn expected_views(channel: Channel, settings: &ChannelSettings) -> u64 {
 }
 
 #[cfg(test)]
-#[path = "domain_tests.rs"]
 mod tests;
