@@ -167,6 +167,24 @@ async fn read_until(
     }
 }
 
+/// The cached dashboard of `id` and its time to live. A cache call that
+/// outlives its budget (250 ms; a loaded CI machine) is skipped by design and
+/// the dashboard answered anyway, so the owner's next read caches it: read
+/// again a few times before calling the cache broken.
+async fn cached_dashboard(t: &TestApp, token: &str, id: &str, key: &str) -> (Duration, Value) {
+    for _ in 0..20 {
+        if let (Some(ttl), Some(cached)) = (
+            t.app.cache.ttl(key).await,
+            t.app.cache.get_json::<Value>(key).await,
+        ) {
+            return (ttl, cached);
+        }
+        t.get(&dashboard_path(id), Some(token)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the dashboard of {id} is never cached under {key}");
+}
+
 /// Time a fresh consumer group may take to join (Kafka) and catch up.
 const ARRIVAL: Duration = Duration::from_secs(60);
 
@@ -340,7 +358,7 @@ async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
 
     // The answer is cached for an hour under the seed-style key.
     let key = format!("analytics:dashboard:{id}");
-    let ttl = t.app.cache.ttl(&key).await.expect("dashboard cached");
+    let (ttl, _) = cached_dashboard(&t, &token, &id, &key).await;
     assert!(
         ttl <= Duration::from_secs(3600) && ttl > Duration::from_secs(3000),
         "{ttl:?}"
@@ -365,7 +383,7 @@ async fn the_event_dashboard_counts_every_message_once_and_stays_live() {
         "not refreshed within 1 s: {fresh}"
     );
     assert_eq!(fresh["channelPerformance"][2]["participants"], 1);
-    let cached: Value = t.app.cache.get_json(&key).await.expect("cached again");
+    let (_, cached) = cached_dashboard(&t, &token, &id, &key).await;
     assert_eq!(cached["dashboard"]["summary"]["totalParticipants"], 5);
 
     send(
