@@ -58,6 +58,13 @@ impl std::fmt::Display for IllegalTransition {
 
 impl std::error::Error for IllegalTransition {}
 
+/// The end of an event whose last day has passed: the event service's sweep
+/// and participation's own copy make this move, checked by the compiler.
+pub const END_DUE: Transition = match EventStatus::Active.transition(EventStatus::Ended) {
+    Ok(step) => step,
+    Err(_) => panic!("the status machine lets an ACTIVE event end"),
+};
+
 impl EventStatus {
     /// The status a new draft starts in.
     pub const INITIAL: EventStatus = EventStatus::Draft;
@@ -172,6 +179,20 @@ mod tests {
         }
         assert!(Draft.is_editable() && !Approved.is_editable());
         assert!(Active.accepts_entries() && !Ended.accepts_entries());
+    }
+
+    #[test]
+    fn every_legal_move_goes_up_the_order_copies_keep() {
+        // `rank` is the order a forward-only copy (participation) keeps; it
+        // must agree with the machine, or a copy could refuse a real move.
+        for from in EventStatus::ALL {
+            for to in EventStatus::ALL {
+                if from.transition(to).is_ok() {
+                    assert!(from.rank() < to.rank(), "{from:?} → {to:?}");
+                }
+            }
+        }
+        assert_eq!((END_DUE.from(), END_DUE.to()), (Active, Ended));
     }
 
     #[test]

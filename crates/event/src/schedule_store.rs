@@ -5,18 +5,12 @@
 //! its `EventEnded`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use contracts::messages::Envelope;
+use contracts::{messages::Envelope, status::END_DUE};
 use platform::{db::StoreError, outbox_insert, with_db};
 
 use crate::{
-    domain::{EventStatus, Transition},
+    domain::EventStatus,
     store::{EventRow, EventStore, EVENT_COLUMNS},
-};
-
-/// The sweep's move, checked by the compiler against the status machine.
-const END_DUE: Transition = match EventStatus::Active.transition(EventStatus::Ended) {
-    Ok(step) => step,
-    Err(_) => panic!("the status machine lets an ACTIVE event end"),
 };
 
 /// Most events ended by one transaction of the sweep; it loops until none is due.

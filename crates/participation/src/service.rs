@@ -248,6 +248,12 @@ impl ParticipationService {
             .event(event_id)
             .await?
             .ok_or(PartError::UnknownEvent)?;
+        self.closed_if_past_end(event).await
+    }
+
+    /// `event` as read, or re-read after closing it when its end date has passed.
+    async fn closed_if_past_end(&self, event: EventRow) -> Result<EventRow, PartError> {
+        let event_id = event.event_id.as_str();
         if event.is(EventStatus::Active) && event.phase(self.clock.now()) == Some(Phase::Ended) {
             // This copy's end date may be stale (a later one still on the
             // bus): the event service's word first, then close only if the
@@ -275,11 +281,12 @@ impl ParticipationService {
         // A customer may open the page seconds after the post, before the bus
         // brought the publish here: the event service's word first, so the
         // page takes entries (and asks for a code) as the owner was told.
-        match self.published_event(event_id).await {
-            Ok(_) | Err(PartError::UnknownEvent) => {}
+        let event = match self.published_event(event_id).await {
+            Ok(event) => self.closed_if_past_end(event).await?,
+            // Not published (yet): the page says so from this copy's row.
+            Err(PartError::UnknownEvent) => self.current_event(event_id).await?,
             Err(e) => return Err(e),
-        }
-        let event = self.current_event(event_id).await?;
+        };
         let phase = event.phase(self.clock.now());
         let drawn = event.is(EventStatus::Ended) && self.store.draw(event_id).await?.is_some();
         Ok(EntryInfo {

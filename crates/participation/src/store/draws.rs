@@ -4,6 +4,7 @@
 //! so no entrant's data outlives the draw by a crash.
 
 use chrono::{DateTime, Utc};
+use contracts::status::EventStatus;
 use platform::{db::StoreError, with_db};
 
 use super::{
@@ -248,11 +249,12 @@ impl ParticipationStore {
             // retention after its end (the draw would need it; it is over).
             let undrawn = sqlx::query(&format!(
                 "UPDATE participants SET {ERASE_SET} WHERE erased_at IS NULL \
-                 AND event_id IN (SELECT event_id FROM events WHERE status = 'ENDED' \
+                 AND event_id IN (SELECT event_id FROM events WHERE status = $3 \
                  AND ended_at < $1 AND event_id NOT IN (SELECT event_id FROM draws))"
             ))
             .bind(deadline_before)
             .bind(now)
+            .bind(EventStatus::Ended.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected();

@@ -5,8 +5,13 @@
 //! Status only moves forward (APPROVED → ACTIVE → ENDED), whatever order
 //! the facts arrive in, so a late message cannot reopen an ended event.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use contracts::{event_state::EventEntryState, status::EventStatus};
+use contracts::{
+    event_state::EventEntryState,
+    status::{EventStatus, END_DUE},
+};
 use platform::{db::StoreError, with_db};
 
 use super::{EventFact, EventRow, ParticipationStore, EVENT_COLUMNS};
@@ -19,14 +24,25 @@ pub struct SeedOffer {
     pub commitment: String,
 }
 
-/// The status after a fact: never backwards.
-const FORWARD_STATUS: &str = "CASE WHEN events.status = 'ENDED' OR excluded.status = 'ENDED' THEN 'ENDED' \
-     WHEN events.status = 'ACTIVE' OR excluded.status = 'ACTIVE' THEN 'ACTIVE' ELSE excluded.status END";
+/// The status after a fact, never backwards: the later of the stored and the
+/// incoming status in the machine's order (`EventStatus::rank`, its one home).
+static FORWARD_STATUS: LazyLock<String> = LazyLock::new(|| {
+    let mut later_first = EventStatus::ALL;
+    later_first.sort_by_key(|s| std::cmp::Reverse(s.rank()));
+    let arms: String = later_first
+        .iter()
+        .map(|s| {
+            let s = s.as_str();
+            format!("WHEN events.status = '{s}' OR excluded.status = '{s}' THEN '{s}' ")
+        })
+        .collect();
+    format!("CASE {arms}ELSE excluded.status END")
+});
 
 /// Gives an ended event its seed if it has none (the first offer wins).
 const SEED_SQL: &str = "UPDATE events SET draw_seed = $2, seed_commitment = $3, \
      ended_at = COALESCE(ended_at, $4) \
-     WHERE event_id = $1 AND status = 'ENDED' AND draw_seed IS NULL";
+     WHERE event_id = $1 AND status = $5 AND draw_seed IS NULL";
 
 /// Inserts or updates an event from its published facts.
 macro_rules! upsert_sql {
@@ -38,10 +54,12 @@ macro_rules! upsert_sql {
              ON CONFLICT (event_id) DO UPDATE SET owner_id = excluded.owner_id, \
              title = excluded.title, store_name = excluded.store_name, \
              prize = excluded.prize, start_date = excluded.start_date, \
-             end_date = CASE WHEN events.status = 'ENDED' THEN events.end_date ELSE excluded.end_date END, \
+             end_date = CASE WHEN events.status = '{ended}' THEN events.end_date ELSE excluded.end_date END, \
              channels = excluded.channels, updated_at = excluded.updated_at, \
              image_url = excluded.image_url, verify_phone = excluded.verify_phone, \
-             status = {FORWARD_STATUS}"
+             status = {forward}",
+            ended = EventStatus::Ended.as_str(),
+            forward = *FORWARD_STATUS,
         ))
         .bind(&$e.event_id)
         .bind($e.owner_id)
@@ -66,6 +84,7 @@ macro_rules! seed_sql {
             .bind(&$seed.seed)
             .bind(&$seed.commitment)
             .bind($now)
+            .bind(EventStatus::Ended.as_str())
             .execute($conn)
     };
 }
@@ -89,12 +108,13 @@ impl ParticipationStore {
                 EventFact::Approved { event_id, owner_id, title } => {
                     sqlx::query(
                         "INSERT INTO events (event_id, owner_id, status, title, updated_at) \
-                         VALUES ($1, $2, 'APPROVED', $3, $4) ON CONFLICT (event_id) DO NOTHING",
+                         VALUES ($1, $2, $5, $3, $4) ON CONFLICT (event_id) DO NOTHING",
                     )
                     .bind(event_id)
                     .bind(owner_id)
                     .bind(title)
                     .bind(now)
+                    .bind(EventStatus::Approved.as_str())
                     .execute(&mut *tx)
                     .await?;
                     event_id
@@ -106,10 +126,11 @@ impl ParticipationStore {
                 EventFact::Ended { event_id } => {
                     // An end of an event never heard of is dropped: nothing to close.
                     sqlx::query(
-                        "UPDATE events SET status = 'ENDED', updated_at = $2 WHERE event_id = $1",
+                        "UPDATE events SET status = $3, updated_at = $2 WHERE event_id = $1",
                     )
                     .bind(event_id)
                     .bind(now)
+                    .bind(EventStatus::Ended.as_str())
                     .execute(&mut *tx)
                     .await?;
                     event_id
@@ -117,11 +138,12 @@ impl ParticipationStore {
                 EventFact::Rescheduled { event_id, end_date } => {
                     sqlx::query(
                         "UPDATE events SET end_date = $2, updated_at = $3 \
-                         WHERE event_id = $1 AND status <> 'ENDED'",
+                         WHERE event_id = $1 AND status <> $4",
                     )
                     .bind(event_id)
                     .bind(end_date)
                     .bind(now)
+                    .bind(EventStatus::Ended.as_str())
                     .execute(&mut *tx)
                     .await?;
                     event_id
@@ -180,12 +202,14 @@ impl ParticipationStore {
             // The row lock orders this after any entry batch in flight, so
             // the entries of an ended event are final once this commits.
             sqlx::query(
-                "UPDATE events SET status = 'ENDED', updated_at = $3 \
-                 WHERE event_id = $1 AND status = 'ACTIVE' AND end_date < $2",
+                "UPDATE events SET status = $5, updated_at = $3 \
+                 WHERE event_id = $1 AND status = $4 AND end_date < $2",
             )
             .bind(event_id)
             .bind(&today)
             .bind(now)
+            .bind(END_DUE.from().as_str())
+            .bind(END_DUE.to().as_str())
             .execute(&mut *tx)
             .await?;
             seed_sql!(&mut *tx, event_id, seed, now).await?;
