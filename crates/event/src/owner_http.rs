@@ -8,7 +8,6 @@ use axum::{
     http::{HeaderMap, StatusCode},
     Json,
 };
-use chrono::Utc;
 use contracts::errors as codes;
 use platform::http::{ApiError, ApiPath, AuthUser, ErrorBody};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -215,7 +214,7 @@ impl EventService {
             .duplicate(
                 &source,
                 &platform::ids::new_id("draft"),
-                Utc::now(),
+                self.clock.now(),
                 crate::service::draft_created,
             )
             .await?;

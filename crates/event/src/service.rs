@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use contracts::{
     ai::Recommendation,
     channels::Channel,
@@ -294,7 +293,7 @@ impl EventService {
             if view.matches(&selection) {
                 let current = self.store.find(&view.event_id).await?;
                 if current.is_some_and(|row| {
-                    PurposeSelection::is_repeat_of(row.status(), row.created_at, Utc::now())
+                    PurposeSelection::is_repeat_of(row.status(), row.created_at, self.clock.now())
                 }) {
                     return Ok(view);
                 }
@@ -303,7 +302,8 @@ impl EventService {
         }
         // 2. Objective and store info were parsed into `selection` at the boundary.
         // 3. Save the draft (and, in the same transaction, its EventDraftCreated).
-        let now = Utc::now();
+        // The double-tap window reads the event clock, as every rule does.
+        let now = self.clock.now();
         let saved = self
             .store
             .save_draft(&new_id("draft"), &selection, now, draft_created)

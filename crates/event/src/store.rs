@@ -239,7 +239,7 @@ impl EventStore {
              VALUES ($1, $2, $3, $4, $5, $6, $13, $7, $8, $8, $14) \
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING {EVENT_COLUMNS}), \
              o AS (INSERT INTO outbox (message_id, topic, msg_key, payload, created_at) \
-             SELECT $9, $10, $11, $12, $8 FROM d) \
+             SELECT $9, $10, $11, $12, $15 FROM d) \
              SELECT {EVENT_COLUMNS} FROM d"
         );
         Ok(sqlx::query_as::<_, EventRow>(&sql)
@@ -257,6 +257,9 @@ impl EventStore {
             .bind(&envelope.payload)
             .bind(&fresh.status)
             .bind(&fresh.public_id)
+            // The relay's age check reads the system clock, not the event's
+            // (which tests move): the outbox row carries real time.
+            .bind(Utc::now())
             .fetch_optional(pool)
             .await?)
     }

@@ -180,6 +180,34 @@ async fn a_double_tap_answers_the_same_draft_and_a_new_selection_a_new_one() {
 }
 
 #[tokio::test]
+async fn the_double_tap_window_is_thirty_minutes_on_the_event_clock() {
+    // The window is a rule and reads the clock tests move: 29 minutes after
+    // the first tap it is still the same draft, 31 minutes after it is a new
+    // one, although the cached pointer (30 min of real time) is still there.
+    let t = spawn().await;
+    let (token, user) = t.owner().await;
+    let first = t.draft(&token, user).await;
+    t.app.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(
+        t.draft(&token, user).await,
+        first,
+        "29 minutes: a double tap"
+    );
+    t.app.clock.advance(chrono::Duration::minutes(2));
+    let later = t.draft(&token, user).await;
+    assert_ne!(later, first, "31 minutes: a new draft");
+    let list = t.get("/api/events", Some(&token)).await;
+    assert_eq!(list.body["totalCount"], 2);
+    let created = t.get(&format!("/api/events/{later}"), Some(&token)).await;
+    let at = created.body["createdAt"].as_str().expect("createdAt");
+    let at = chrono::DateTime::parse_from_rfc3339(at).expect("rfc3339");
+    assert!(
+        at.with_timezone(&chrono::Utc) > chrono::Utc::now() + chrono::Duration::minutes(30),
+        "the new draft is dated by the event clock: {at}"
+    );
+}
+
+#[tokio::test]
 async fn concurrent_identical_taps_create_one_draft_even_without_the_cache() {
     // A dead cache makes every tap reach the database at once.
     let t = spawn_with(|s| {
