@@ -1,7 +1,8 @@
 // Wizard step 6: review everything, publish, and follow each channel's result
 // (a failed channel can be retried alone).
 import { get, post } from './api.js';
-import { esc, num, day, CHANNELS, showApiError, toast } from './ui.js';
+import { esc, num, CHANNELS, showApiError, toast } from './ui.js';
+import { kday } from './dates.js';
 import { costList } from './money.js';
 
 /** One line per channel: its state, views and a retry button when it failed. */
@@ -52,7 +53,7 @@ export const reviewStep = {
       <dl class="facts"><div><dt>목적</dt><dd>${esc(e.objective)}</dd></div>
       <div><dt>제목</dt><dd>${esc(c.title || e.title)}</dd></div>
       <div><dt>경품</dt><dd>${esc(c.prizeText || e.prize)}</dd></div>
-      <div><dt>기간</dt><dd>${esc(day(e.startDate))} ~ ${esc(day(e.endDate))}</dd></div>
+      <div><dt>기간</dt><dd>${esc(kday(e.startDate))} ~ ${esc(kday(e.endDate))}</dd></div>
       <div><dt>채널</dt><dd>${(e.channels || []).map((x) => esc(CHANNELS[x] || x)).join(', ')}</dd></div></dl></div>
       <section class="card" aria-labelledby="cost-title"><h3 id="cost-title">예상 비용</h3>${costList(e.cost, 'review-cost')}
         <p class="muted small">게시 후 대시보드의 투자 비용도 이 금액으로 계산됩니다 (배포에 실패한 채널은 빠집니다).</p></section>

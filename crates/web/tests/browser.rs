@@ -1387,6 +1387,12 @@ async fn second_event(b: &mut Browser, narrow: &mut Browser, first: &Value) {
         review.contains("인스타그램") && review.contains("네이버 블로그"),
         "{review}"
     );
+    // Dates as the owner writes them (12월 8일), as on every other screen.
+    let iso_day = |w: &str| w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-';
+    assert!(
+        !review.split_whitespace().any(iso_day) && review.contains("월 "),
+        "{review}"
+    );
     b.click("#next").await;
     b.find("#to-detail").await;
     let href = b
