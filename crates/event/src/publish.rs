@@ -143,6 +143,10 @@ impl EventService {
             };
         };
         self.refresh_cache(&row).await;
+        // No longer a draft in progress: a later tap of the same objective
+        // starts a new draft, even if this publish then fails and the event
+        // stays APPROVED (step 7 drops the pointer again once it is ACTIVE).
+        self.cache.delete(&purpose_key(row.user_id)).await;
         self.outbox.send(std::slice::from_ref(&message)).await;
         tracing::info!(event_id = %row.id, "event approved");
         Ok(row)

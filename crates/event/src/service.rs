@@ -219,6 +219,13 @@ impl EventView {
             && self.address == selection.store.address
             && self.status.is_editable()
     }
+
+    /// Whether a tap at `now` is a repeat of this draft's (the window is on
+    /// the event clock; the cache's TTL is real time).
+    fn is_repeated_at(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        chrono::DateTime::parse_from_rfc3339(&self.created_at)
+            .is_ok_and(|created| PurposeSelection::is_repeat_of(self.status, created.to_utc(), now))
+    }
 }
 
 pub struct EventService {
@@ -286,18 +293,13 @@ impl EventService {
     ) -> Result<EventView, EventError> {
         // 1. The owner's in-progress draft: a double tap is answered from the cache.
         let purpose_key = purpose_key(selection.user_id);
-        // The cached copy says DRAFT as of its caching; the event may have moved on
-        // since (approved, published). Only a draft that is still a DRAFT is handed
-        // back, or the owner would be sent into an event they can no longer edit.
+        // The pointer is dropped when its draft leaves DRAFT (approve, delete), so
+        // a hit is a draft still in progress and is answered from the cache, as
+        // the seed says. With the cache down every tap takes the database path,
+        // which checks the status itself (`save_draft`).
         if let Some(view) = self.cache.get_json::<EventView>(&purpose_key).await {
-            if view.matches(&selection) {
-                let current = self.store.find(&view.event_id).await?;
-                if current.is_some_and(|row| {
-                    PurposeSelection::is_repeat_of(row.status(), row.created_at, self.clock.now())
-                }) {
-                    return Ok(view);
-                }
-                self.cache.delete(&purpose_key).await;
+            if view.matches(&selection) && view.is_repeated_at(self.clock.now()) {
+                return Ok(view);
             }
         }
         // 2. Objective and store info were parsed into `selection` at the boundary.
