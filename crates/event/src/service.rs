@@ -528,3 +528,33 @@ pub(crate) fn draft_created(row: &EventRow) -> Envelope {
         created_at: rfc3339(row.created_at),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+
+    use super::*;
+    use crate::domain::{parse_objective, StoreInfo};
+
+    #[test]
+    fn a_cached_draft_is_a_repeat_for_thirty_minutes_of_the_event_clock() {
+        // The hit path answers from the cached view alone, so its createdAt
+        // must read back and carry the window.
+        let at = Utc::now();
+        let selection = PurposeSelection {
+            user_id: 7,
+            objective: parse_objective("신규 고객 유치").expect("objective"),
+            store: StoreInfo::parse(Some("행복한 카페"), Some("카페"), Some("서울 강남구"))
+                .expect("store"),
+        };
+        let view = EventView::from(&EventRow::new_draft("draft-1", &selection, at));
+        assert!(view.matches(&selection));
+        assert!(view.is_repeated_at(at + Duration::minutes(29)));
+        assert!(!view.is_repeated_at(at + Duration::minutes(31)));
+        let approved = EventView {
+            status: EventStatus::Approved,
+            ..view
+        };
+        assert!(!approved.matches(&selection));
+    }
+}

@@ -50,7 +50,11 @@ pub struct EventRow {
 
 impl EventRow {
     /// The row a new draft gets when it is inserted at `now`.
-    fn new_draft(id: &str, selection: &PurposeSelection, now: DateTime<Utc>) -> EventRow {
+    pub(crate) fn new_draft(
+        id: &str,
+        selection: &PurposeSelection,
+        now: DateTime<Utc>,
+    ) -> EventRow {
         EventRow {
             id: id.to_string(),
             user_id: selection.user_id,
