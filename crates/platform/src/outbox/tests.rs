@@ -84,19 +84,51 @@ async fn wait_pending(outbox: &Outbox, expected: i64) -> i64 {
     outbox.pending().await.expect("count")
 }
 
+/// An outbox on a scratch SQLite database, sending to a broker the test
+/// switches off and on; its relay only runs when the test calls it.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    db: Db,
+    broker: Arc<SwitchableBroker>,
+    stop: CancellationToken,
+    outbox: Outbox,
+    _tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Fixture {
+    async fn start() -> Fixture {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = sqlite_with_outbox(dir.path()).await;
+        let broker = Arc::new(SwitchableBroker::default());
+        let stop = CancellationToken::new();
+        let (outbox, tasks) = Outbox::start(
+            "test",
+            db.clone(),
+            broker.clone(),
+            Duration::from_secs(3600),
+            stop.clone(),
+        );
+        Fixture {
+            _dir: dir,
+            db,
+            broker,
+            stop,
+            outbox,
+            _tasks: tasks,
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_message_committed_while_the_broker_is_down_is_sent_when_it_returns() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = sqlite_with_outbox(dir.path()).await;
-    let broker = Arc::new(SwitchableBroker::default());
-    let stop = CancellationToken::new();
-    let (outbox, _tasks) = Outbox::start(
-        "test",
-        db.clone(),
-        broker.clone(),
-        Duration::from_secs(3600),
-        stop.clone(),
-    );
+    let Fixture {
+        _dir,
+        db,
+        broker,
+        stop,
+        outbox,
+        _tasks,
+    } = Fixture::start().await;
 
     broker.down.store(true, Ordering::SeqCst);
     let env = envelope(1);
@@ -125,17 +157,14 @@ async fn a_message_committed_while_the_broker_is_down_is_sent_when_it_returns() 
 
 #[tokio::test]
 async fn an_immediate_send_removes_the_row_and_the_relay_sends_nothing_twice() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = sqlite_with_outbox(dir.path()).await;
-    let broker = Arc::new(SwitchableBroker::default());
-    let stop = CancellationToken::new();
-    let (outbox, _tasks) = Outbox::start(
-        "test",
-        db.clone(),
-        broker.clone(),
-        Duration::from_secs(3600),
-        stop.clone(),
-    );
+    let Fixture {
+        _dir,
+        db,
+        broker,
+        stop,
+        outbox,
+        _tasks,
+    } = Fixture::start().await;
     let envs: Vec<Envelope> = (0..3).map(envelope).collect();
     for env in &envs {
         commit(&db, env).await;
@@ -149,17 +178,14 @@ async fn an_immediate_send_removes_the_row_and_the_relay_sends_nothing_twice() {
 
 #[tokio::test]
 async fn refused_sends_are_counted_on_the_row_that_waits() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let db = sqlite_with_outbox(dir.path()).await;
-    let broker = Arc::new(SwitchableBroker::default());
-    let stop = CancellationToken::new();
-    let (outbox, _tasks) = Outbox::start(
-        "test",
-        db.clone(),
-        broker.clone(),
-        Duration::from_secs(3600),
-        stop.clone(),
-    );
+    let Fixture {
+        _dir,
+        db,
+        broker,
+        stop,
+        outbox,
+        _tasks,
+    } = Fixture::start().await;
     broker.down.store(true, Ordering::SeqCst);
     let envs: Vec<Envelope> = (0..2).map(envelope).collect();
     for env in &envs {
