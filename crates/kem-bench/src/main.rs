@@ -1,10 +1,8 @@
 //! `kem-bench`: the load generators (`purposes`, `flow`, `entries`). The
 //! global flags are `kem`'s, so a bench loads the same settings a server would.
 
-use std::{net::SocketAddr, path::PathBuf};
-
 use clap::{Parser, Subcommand};
-use platform::config::{CliOverrides, Settings};
+use platform::config::CliArgs;
 
 #[derive(Parser)]
 #[command(
@@ -13,18 +11,8 @@ use platform::config::{CliOverrides, Settings};
     about = "Load generators for KT AI Event Marketing"
 )]
 struct Cli {
-    /// Settings file (TOML) layered over the embedded defaults.
-    #[arg(long, global = true)]
-    config: Option<PathBuf>,
-    /// Address the in-process app would listen on (the benches bind port 0 themselves).
-    #[arg(long, global = true)]
-    listen: Option<SocketAddr>,
-    /// Directory for SQLite files and the generated secret (default: a scratch directory).
-    #[arg(long, global = true)]
-    data_dir: Option<PathBuf>,
-    /// Services to mount: "all" or a comma list such as "user,event".
-    #[arg(long, global = true)]
-    services: Option<String>,
+    #[command(flatten)]
+    global: CliArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,12 +33,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let overrides = CliOverrides {
-        listen: cli.listen,
-        data_dir: cli.data_dir.clone(),
-        services: cli.services.clone(),
-    };
-    let settings = Settings::load(cli.config.as_deref(), overrides)?;
+    let settings = cli.global.load()?;
     platform::telemetry::init(&settings.log_format);
     match cli.command {
         Command::Purposes(args) => kem_bench::bench::run(settings, args).await,

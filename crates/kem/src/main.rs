@@ -1,27 +1,15 @@
 //! `kem`: serve (default), migrate, openapi, sandbox, verify-draw. The load
 //! generators are the `kem-bench` binary (crates/kem-bench).
 
-use std::{net::SocketAddr, path::PathBuf};
-
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use platform::config::{CliOverrides, Settings};
+use platform::config::{CliArgs, Settings};
 
 #[derive(Parser)]
 #[command(name = "kem", version, about = "KT AI Event Marketing")]
 struct Cli {
-    /// Settings file (TOML) layered over the embedded defaults.
-    #[arg(long, global = true)]
-    config: Option<PathBuf>,
-    /// Address to listen on (default 127.0.0.1:8080).
-    #[arg(long, global = true)]
-    listen: Option<SocketAddr>,
-    /// Directory for SQLite files and the generated secret (default ./data).
-    #[arg(long, global = true)]
-    data_dir: Option<PathBuf>,
-    /// Services to mount: "all" or a comma list such as "user,event".
-    #[arg(long, global = true)]
-    services: Option<String>,
+    #[command(flatten)]
+    global: CliArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -45,12 +33,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let overrides = CliOverrides {
-        listen: cli.listen,
-        data_dir: cli.data_dir.clone(),
-        services: cli.services.clone(),
-    };
-    let settings = Settings::load(cli.config.as_deref(), overrides)?;
+    let settings = cli.global.load()?;
     platform::telemetry::init(&settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,

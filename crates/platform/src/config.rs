@@ -82,14 +82,39 @@ impl fmt::Debug for Sections {
 }
 
 /// Values given on the command line; they win over every other layer.
-#[derive(Debug, Default, Serialize)]
+/// `kem` and `kem-bench` take them as the same global flags.
+#[derive(Debug, Default, Serialize, clap::Args)]
 pub struct CliOverrides {
+    /// Address to listen on (default 127.0.0.1:8080; the benches bind port 0 themselves).
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<SocketAddr>,
+    /// Directory for SQLite files and the generated secret (default ./data; the
+    /// benches use a scratch directory).
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_dir: Option<PathBuf>,
+    /// Services to mount: "all" or a comma list such as "user,event".
+    #[arg(long, global = true)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub services: Option<String>,
+}
+
+/// The global flags of `kem` and `kem-bench`: a settings file and the overrides.
+#[derive(Debug, clap::Args)]
+pub struct CliArgs {
+    /// Settings file (TOML) layered over the embedded defaults.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub overrides: CliOverrides,
+}
+
+impl CliArgs {
+    /// The settings these flags ask for.
+    pub fn load(self) -> Result<Settings, ConfigError> {
+        Settings::load(self.config.as_deref(), self.overrides)
+    }
 }
 
 /// Errors found while loading or checking the settings.
